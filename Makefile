@@ -1,0 +1,33 @@
+# Every target creates .venv and installs the project into it when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: briefs test lab lint golden clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+briefs: $(STAMP)  ## execute every scenario notebook and render rendered/*.html + index.html
+	$(BIN)/python -m analysis render
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check analysis tests
+	$(BIN)/ruff check analysis tests
+
+golden: $(STAMP)  ## regenerate the notebook regression golden file after an intended change
+	$(BIN)/python -m tests.golden
+
+clean:
+	rm -rf $(VENV) rendered

@@ -1,0 +1,144 @@
+"""Building blocks of a scenario brief: Markdown text and formatted tables for the notebook."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+import analysis
+from analysis.indicators import BLOCS, KNOWN_INDICATORS
+from analysis.presentation import CAPABILITY_LABELS, format_value, text
+from analysis.results import ScenarioResult, run
+from analysis.scenario import load_scenario
+from analysis.world import World
+
+VERDICT_MARK = {"supported": "Supported", "contradicted": "Contradicted", "not tested": "Not tested"}
+HEADLINE = [
+    "alliance_size", "alliance_share_cinc", "alliance_share_gdp", "alliance_share_milex",
+    "balance_ratio_cinc", "balance_ratio_milex", "cross_bloc_trade_usd", "trade_at_risk_usd",
+    "trade_at_risk_share_gdp", "chn_trade_share_with_alliance", "prk_trade_usd",
+    "prk_top_partner_share", "prk_defence_ties", "polarisation", "position_gap",
+]  # fmt: skip
+
+
+def reference_result(result: ScenarioResult, world: World, reference: str | None) -> ScenarioResult | None:
+    """The result to compare with: `reference` if given, else the scenario's own reference."""
+    ident = reference or result.scenario.reference
+    return run(load_scenario(ident, world), world) if ident else None
+
+
+def title(result: ScenarioResult, reference: ScenarioResult | None) -> Markdown:
+    """Title, the scenario's summary and what it is compared with."""
+    s = result.scenario
+    against = f"Compared with: *{text(reference.scenario.title)}*." if reference else "This is the baseline."
+    return Markdown(f"# {text(s.title)}\n\n{text(s.summary)}\n\n{against}")
+
+
+def key_findings(result: ScenarioResult) -> Markdown:
+    """The essay's implications about this scenario, each with its verdict and numbers."""
+    if result.findings.empty:
+        return Markdown("No implication of the essay is tested against this scenario.")
+    lines = []
+    for f in result.findings.to_dict("records"):
+        claims = ", ".join(f["claims"])
+        lines.append(
+            f"- **{VERDICT_MARK[f['verdict']]}** - {text(f['statement'])} "
+            f"<br><small>{text(f['evidence'])} (claims: {text(claims)})</small>"
+        )
+    counts = result.findings["verdict"].value_counts()
+    tally = ", ".join(f"{n} {v}" for v, n in counts.items())
+    return Markdown(f"**{tally}.**\n\n" + "\n".join(lines))
+
+
+def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+    """Who sits in which bloc, here and in the reference."""
+    table = result.positions[["name", "bloc"]].rename(columns={"name": "Actor", "bloc": "This scenario"})
+    if reference is not None:
+        table["Reference"] = reference.positions["bloc"]
+        table["Changed"] = (table["This scenario"] != table["Reference"]).map({True: "yes", False: ""})
+    return table.sort_values(["This scenario", "Actor"])
+
+
+def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+    """Headline indicators with units, next to the reference's values."""
+    rows = []
+    for key in HEADLINE:
+        row = {"Indicator": KNOWN_INDICATORS[key], "This scenario": format_value(key, result.values[key])}
+        if reference is not None:
+            row["Reference"] = format_value(key, reference.values[key])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("Indicator")
+
+
+def capability_table(result: ScenarioResult) -> pd.DataFrame:
+    """Each bloc's share of each capability, naming the actors that have no figure."""
+    table = result.balance
+    shares = table.pivot(index="indicator", columns="bloc", values="share")[list(BLOCS)]
+    shares = shares.map(lambda v: f"{100 * v:.1f}%")
+    shares.columns = ["Alliance", "Rival bloc", "Others"]
+    gaps = table[table["missing"] != ""].groupby("indicator")["missing"].agg(", ".join)
+    shares["No figure for"] = gaps.reindex(shares.index, fill_value="")
+    shares.index = shares.index.map(CAPABILITY_LABELS).rename("Capability")
+    return shares
+
+
+def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+    """North Korea's trade and ties, here and in the reference."""
+    labels = {
+        "total_trade_usd": "Total goods trade",
+        "partner_count": "Recorded partners among the actors",
+        "top_partner": "Largest partner",
+        "top_partner_share": "Largest partner's share",
+        "herfindahl_lower_bound": "Herfindahl concentration (lower bound)",
+        "defence_ties": "Defence treaties and alliances",
+    }
+
+    def column(res: ScenarioResult) -> list[str]:
+        s = res.isolation
+        return [
+            format_value("prk_trade_usd", s["total_trade_usd"]), str(int(s["partner_count"])),
+            str(s["top_partner"]), format_value("prk_top_partner_share", s["top_partner_share"]),
+            f"{s['herfindahl_lower_bound']:.3f}", str(int(s["defence_ties"])),
+        ]  # fmt: skip
+
+    table = pd.DataFrame({"This scenario": column(result)}, index=list(labels.values()))
+    if reference is not None:
+        table["Reference"] = column(reference)
+    return table
+
+
+def judgement_changes(result: ScenarioResult) -> pd.DataFrame:
+    """The judgements this scenario changes, with its rationale for each."""
+    rows = [
+        {"Actor": code, **{k.capitalize(): v for k, v in change.items() if k != "rationale"},
+         "Why (judgement)": change["rationale"]}
+        for code, change in result.scenario.judgements.items()
+    ]  # fmt: skip
+    if not rows:
+        return pd.DataFrame({"Change": ["none: every judgement as in data/judgements.csv"]})
+    return pd.DataFrame(rows).set_index("Actor").fillna("unchanged")
+
+
+def provenance(result: ScenarioResult, world: World) -> Markdown:
+    """Where the brief comes from: scenario, parameters, data hash, versions, commit, date."""
+    root = Path(analysis.__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+            check=True, timeout=10,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    params = {n: result.scenario.parameter(n, world) for n in world.parameters.index}
+    shown = ", ".join(f"{n} = {v:g}" for n, v in params.items())
+    return Markdown(
+        "---\n**Provenance.** "
+        f"Scenario `{text(result.scenario.id)}` ({' < '.join(map(text, result.scenario.lineage))}); "
+        f"parameters: {text(shown)}; data SHA-256 `{world.data_hash[:12]}`; "
+        f"analysis {analysis.__version__}, git commit `{commit}`; "
+        f"rendered {datetime.now(UTC):%Y-%m-%d %H:%M} UTC."
+    )

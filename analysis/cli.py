@@ -1,0 +1,90 @@
+"""Command line: `python -m analysis validate | list | run SCENARIO [--json] | render`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis.errors import InputError
+from analysis.presentation import format_value
+from analysis.results import run
+from analysis.scenario import load_scenario, scenario_ids
+from analysis.world import World, load_world
+
+
+def validate(world: World) -> str:
+    """Load every scenario and check that implications name scenarios that exist."""
+    ids = scenario_ids(world)
+    for ident in ids:
+        load_scenario(ident, world)
+    path = world.data_dir / "implications.yaml"
+    for iid, row in world.implications.iterrows():
+        for field in ("scenario", "reference"):
+            if isinstance(row[field], str) and row[field] not in ids:
+                raise InputError(path, f"id {iid!r}, field '{field}'", f"unknown scenario {row[field]!r}")
+    return (
+        f"ok: {len(world.actors)} actors, {len(world.facts)} facts, {len(world.trade)} trade dyads, "
+        f"{len(world.groupings)} groupings, {len(world.claims)} claims, "
+        f"{len(world.implications)} implications, {len(ids)} scenarios"
+    )
+
+
+def _list(world: World) -> str:
+    lines = []
+    for ident in scenario_ids(world):
+        scenario = load_scenario(ident, world)
+        parent = f" (extends {scenario.lineage[1]})" if len(scenario.lineage) > 1 else ""
+        lines.append(f"{ident:<24} {scenario.title}{parent}")
+    return "\n".join(lines)
+
+
+def _run(world: World, ident: str, as_json: bool) -> str:
+    result = run(load_scenario(ident, world), world)
+    if as_json:
+        return json.dumps(result.headline(), indent=2, ensure_ascii=False)
+    lines = [result.scenario.title, "", f"alliance: {', '.join(result.scenario.alliance)}"]
+    lines.append(f"rivals:   {', '.join(result.scenario.rivals)}")
+    lines += [f"{k:<32} {format_value(k, v)}" for k, v in result.values.items()]
+    lines.append("")
+    lines += [f"[{f['verdict']}] {f['id']}: {f['evidence']}" for f in result.findings.to_dict("records")]
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check data/ and every scenario")
+    commands.add_parser("list", help="list the scenarios")
+    run_cmd = commands.add_parser("run", help="measure one scenario")
+    run_cmd.add_argument("scenario", help="scenario id or path to a .yaml file")
+    run_cmd.add_argument("--json", action="store_true", help="print the headline as JSON")
+    render_cmd = commands.add_parser("render", help="render HTML briefs and the index page")
+    render_cmd.add_argument("scenarios", nargs="*", help="scenario ids (default: all)")
+    render_cmd.add_argument("--out", type=Path, default=Path("rendered"), help="output folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        world = load_world(args.data)
+        if args.command == "validate":
+            print(validate(world))
+        elif args.command == "list":
+            print(_list(world))
+        elif args.command == "run":
+            print(_run(world, args.scenario, args.json))
+        elif args.command == "render":
+            from analysis.render import render
+
+            report = render(world, args.scenarios or scenario_ids(world), args.out)
+            print(report.summary())
+            return 0 if report.ok else 1
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,69 @@
+"""One chart per function, for the briefs. Each takes results and returns the Axes it drew."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from analysis.presentation import CAPABILITY_LABELS
+from analysis.results import ScenarioResult
+
+BLOC_COLOURS = {"alliance": "#1f5fa8", "rivals": "#c0392b", "others": "#8c8c8c"}
+
+
+def _label(result: ScenarioResult) -> str:
+    return result.scenario.title if len(result.scenario.title) <= 40 else result.scenario.id
+
+
+def capability_shares(result: ScenarioResult, reference: ScenarioResult | None = None) -> plt.Axes:
+    """Alliance and rival-bloc shares of the region's capabilities, scenario vs reference."""
+    frames = []
+    for res in [r for r in (reference, result) if r is not None]:
+        table = res.balance[res.balance["bloc"] != "others"].copy()
+        table["case"] = _label(res)
+        frames.append(table)
+    data = pd.concat(frames, ignore_index=True)
+    data["capability"] = data["indicator"].map(CAPABILITY_LABELS)
+    data["series"] = data["bloc"].map({"alliance": "Alliance", "rivals": "Rival bloc"}) + " - " + data["case"]
+    sns.set_theme(style="whitegrid")
+    _, ax = plt.subplots(figsize=(9, 4.2))
+    sns.barplot(data=data, y="capability", x="share", hue="series", ax=ax, orient="h")
+    ax.set_xlabel("Share of the 16 modelled actors' total")
+    ax.set_ylabel("")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlim(0, 1)
+    ax.legend(title="", loc="lower right", fontsize=8)
+    return ax
+
+
+def trade_exposure(result: ScenarioResult) -> plt.Axes:
+    """Each bloc member's trade across the bloc line, in US$ billion."""
+    table = result.exposure[result.exposure["bloc"] != "others"].copy()
+    table = table[table["cross_bloc_trade_usd"] > 0].sort_values("cross_bloc_trade_usd")
+    _, ax = plt.subplots(figsize=(9, 0.35 * max(len(table), 3) + 1))
+    colours = table["bloc"].map(BLOC_COLOURS)
+    ax.barh(table.index, table["cross_bloc_trade_usd"] / 1e9, color=colours)
+    ax.set_xlabel("Recorded goods trade with the other bloc (US$ billion)")
+    for bloc, colour in BLOC_COLOURS.items():
+        if bloc != "others":
+            ax.barh([], [], color=colour, label={"alliance": "Alliance", "rivals": "Rival bloc"}[bloc])
+    ax.legend(loc="lower right")
+    return ax
+
+
+def positions(result: ScenarioResult) -> plt.Axes:
+    """Actors on the alliance scale: judged position and plausible range, sized by capability."""
+    table = result.positions.sort_values("position")
+    _, ax = plt.subplots(figsize=(9, 0.32 * len(table) + 1.2))
+    for y, (code, row) in enumerate(table.iterrows()):
+        colour = BLOC_COLOURS[row["bloc"]]
+        ax.plot([row["position_low"], row["position_high"]], [y, y], color=colour, alpha=0.4, lw=3)
+        size = 40 + 1500 * (row["capability_weight"] if pd.notna(row["capability_weight"]) else 0)
+        ax.scatter(row["position"], y, s=size, color=colour, zorder=3, edgecolor="white")
+    ax.set_yticks(range(len(table)), table["name"])
+    ax.set_xlim(-2, 102)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xticklabels(["0\nno blocs", "25\ndialogue\n(ARF/SCO)", "50\nhub-and-spoke", "75\nformal\nalliance", "100\nNATO-style"])
+    ax.set_xlabel("Preferred regional security architecture (judgement; dot size = CINC share)")
+    return ax

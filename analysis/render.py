@@ -1,0 +1,153 @@
+"""Batch rendering: execute the scenario notebook with papermill for each scenario and export
+it to an HTML brief with nbconvert (code hidden), then write an index page.
+
+A failing scenario keeps its previous brief, leaves its executed notebook and error in
+`<out>/_failed/`, and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+import nbformat
+import papermill
+from nbconvert import HTMLExporter
+
+from analysis.errors import InputError
+from analysis.presentation import format_value
+from analysis.results import run
+from analysis.scenario import load_scenario
+from analysis.world import World
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
+INDEX_COLUMNS = ("alliance_size", "alliance_share_cinc", "cross_bloc_trade_usd", "trade_at_risk_usd", "polarisation")
+
+
+@dataclass
+class Outcome:
+    """What happened to one brief."""
+
+    scenario: str
+    status: str  # "rendered" or "failed"
+    title: str = ""
+    summary: str = ""
+    headline: dict[str, str] = field(default_factory=dict)
+    verdicts: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+
+
+@dataclass
+class RenderReport:
+    outcomes: list[Outcome]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status == "rendered" for o in self.outcomes)
+
+    def summary(self) -> str:
+        lines = [f"failed {o.scenario}: {o.error}" for o in self.outcomes if o.status == "failed"]
+        done = sum(o.status == "rendered" for o in self.outcomes)
+        lines.append(f"{done} rendered, {len(self.outcomes) - done} failed in {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def execute(notebook: Path, parameters: dict[str, object], output: Path) -> nbformat.NotebookNode:
+    """Run a notebook with papermill (parameters injected after its `parameters` cell).
+
+    The executed notebook is written to `output`, also when a cell fails.
+    """
+    return papermill.execute_notebook(
+        str(notebook), str(output), parameters=parameters, kernel_name="python3",
+        progress_bar=False, cwd=str(notebook.parent),
+    )  # fmt: skip
+
+
+def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """A self-contained HTML brief: outputs only, code and prompts hidden."""
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)  # fmt: skip
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
+
+
+def _failure_message(exc: BaseException) -> str:
+    if isinstance(exc, papermill.PapermillExecutionError):
+        return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def render_scenario(world: World, ident: str, out: Path) -> Outcome:
+    """Execute and export one scenario brief; never raises for a scenario's own failure."""
+    try:
+        scenario = load_scenario(ident, world)
+        result = run(scenario, world)
+    except InputError as exc:
+        return Outcome(ident, "failed", error=str(exc))
+    outcome = Outcome(
+        ident, "rendered", scenario.title, scenario.summary,
+        headline={k: format_value(k, result.values[k]) for k in INDEX_COLUMNS},
+        verdicts=result.findings["verdict"].value_counts().to_dict(),
+    )  # fmt: skip
+    failed = out / "_failed"
+    failed.mkdir(parents=True, exist_ok=True)
+    executed_path = failed / f".{ident}.running.ipynb"
+    try:
+        executed = execute(SCENARIO_NOTEBOOK, {"scenario": ident}, executed_path)
+    except Exception as exc:  # a broken notebook run must not stop the batch
+        outcome.status, outcome.error = "failed", _failure_message(exc)
+        if executed_path.exists():
+            os.replace(executed_path, failed / f"{ident}.ipynb")
+        write_atomic(failed / f"{ident}.error.txt", outcome.error + "\n")
+        return outcome
+    executed_path.unlink(missing_ok=True)
+    write_atomic(out / f"{ident}.html", to_html(executed, scenario.title))
+    for stale in (failed / f"{ident}.ipynb", failed / f"{ident}.error.txt"):
+        stale.unlink(missing_ok=True)
+    return outcome
+
+
+def write_index(outcomes: list[Outcome], out: Path) -> None:
+    """index.html: every brief with its title, summary, headline numbers and status."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+    )
+    page = env.get_template("index.html.j2").render(
+        outcomes=outcomes,
+        columns=INDEX_COLUMNS,
+        exists={o.scenario: (out / f"{o.scenario}.html").exists() for o in outcomes},
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    write_atomic(out / "index.html", page)
+
+
+def render(world: World, scenarios: list[str], out: Path) -> RenderReport:
+    """Render one brief per scenario into `out`, then the index page."""
+    start = time.perf_counter()
+    outcomes = []
+    for ident in scenarios:
+        outcome = render_scenario(world, ident, out)
+        print(f"{outcome.status:>8} {ident}", flush=True)
+        outcomes.append(outcome)
+    write_index(outcomes, out)
+    return RenderReport(outcomes, time.perf_counter() - start)

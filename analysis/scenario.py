@@ -1,0 +1,283 @@
+"""Scenarios as data: a pydantic spec per YAML file, `extends` inheritance, and apply(world).
+
+A scenario names who is in the alliance and in the rival bloc, which judgements it changes,
+which trade it shocks and which model parameters it sets. Errors name the file and field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from analysis.errors import ScenarioError
+from analysis.world import World, load_world
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, Field(pattern=SLUG, max_length=64)]
+Scale = Annotated[float, Field(ge=0, le=100)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Membership(_Spec):
+    add: list[str] = []
+    remove: list[str] = []
+
+
+class JudgementChange(_Spec):
+    position: Scale | None = None
+    salience: Scale | None = None
+    rationale: Annotated[str, Field(min_length=1)]
+
+
+class TradeShock(_Spec):
+    """Multiply trade between two actors; "*" is every partner, less those in `except`."""
+
+    between: Annotated[list[str], Field(min_length=2, max_length=2)]
+    exempt: list[str] = Field(default=[], alias="except")
+    factor: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    rationale: Annotated[str, Field(min_length=1)]
+
+
+class ScenarioSpec(_Spec):
+    """One scenario file as written; inheritance is resolved by `load_scenario`."""
+
+    id: Slug
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Annotated[str, Field(min_length=1)]
+    extends: Slug | None = None
+    reference: Slug | None = None
+    architecture: Scale | None = None
+    alliance: Membership = Membership()
+    rivals: list[str] | None = None
+    judgements: dict[str, JudgementChange] = {}
+    trade_shocks: list[TradeShock] = []
+    parameters: dict[str, float] = {}
+    claims: list[str] = []
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario: inheritance applied, every reference checked against the World."""
+
+    id: str
+    title: str
+    summary: str
+    path: Path
+    lineage: tuple[str, ...]
+    reference: str | None
+    architecture: float
+    alliance: tuple[str, ...]
+    rivals: tuple[str, ...]
+    judgements: Mapping[str, Mapping[str, object]]
+    trade_shocks: tuple[TradeShock, ...]
+    parameters: Mapping[str, float]
+    claims: tuple[str, ...]
+
+    def parameter(self, name: str, world: World) -> float:
+        """The scenario's value of a model parameter, else the default in parameters.csv."""
+        return float(self.parameters.get(name, world.parameter(name)))
+
+
+def scenario_ids(world: World | None = None) -> list[str]:
+    """Ids of the shipped scenarios, in file-name order."""
+    root = (world.data_dir if world is not None else load_world().data_dir) / "scenarios"
+    return sorted(p.stem for p in root.glob("*.yaml"))
+
+
+def _locate(ident: str | Path, world: World, base: Path | None) -> Path:
+    candidate = Path(ident)
+    if candidate.suffix in (".yaml", ".yml"):
+        return candidate
+    text = str(ident)
+    if not re.fullmatch(SLUG, text):
+        raise ScenarioError(
+            text, "id", "a scenario id is lower-case letters, digits and '-' (no paths)"
+        )
+    folder = base if base is not None else world.data_dir / "scenarios"
+    return folder / f"{text}.yaml"
+
+
+def read_spec(path: Path) -> ScenarioSpec:
+    """Parse and validate one scenario file on its own (no inheritance, no World)."""
+    if not path.exists():
+        raise ScenarioError(path, "", "no such scenario file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ScenarioError(path, "", f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(path, "", "expected a mapping of scenario fields")
+    try:
+        spec = ScenarioSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key; expected one of {sorted(ScenarioSpec.model_fields)}"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        raise ScenarioError(path, f"field '{field}'", message) from None
+    if spec.id != path.stem:
+        raise ScenarioError(path, "field 'id'", f"must equal the file name {path.stem!r}")
+    return spec
+
+
+def _chain(path: Path, world: World) -> list[tuple[Path, ScenarioSpec]]:
+    """The spec and its ancestors, child first; an `extends` cycle is an error."""
+    chain: list[tuple[Path, ScenarioSpec]] = []
+    seen: list[str] = []
+    while True:
+        spec = read_spec(path)
+        if spec.id in seen:
+            cycle = " -> ".join([*seen, spec.id])
+            raise ScenarioError(chain[0][0], "field 'extends'", f"inheritance cycle: {cycle}")
+        seen.append(spec.id)
+        chain.append((path, spec))
+        if spec.extends is None:
+            return chain
+        path = _locate(spec.extends, world, path.parent)
+
+
+def _check_actors(path: Path, field: str, codes: list[str], world: World, wildcard: bool = False):
+    for code in codes:
+        if not (code in world.actors.index or (wildcard and code == "*")):
+            raise ScenarioError(path, f"field '{field}'", f"unknown actor {code!r}")
+
+
+def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
+    """Cross-check one spec's references against the World."""
+    _check_actors(path, "alliance.add", spec.alliance.add, world)
+    _check_actors(path, "alliance.remove", spec.alliance.remove, world)
+    _check_actors(path, "rivals", spec.rivals or [], world)
+    _check_actors(path, "judgements", list(spec.judgements), world)
+    for i, shock in enumerate(spec.trade_shocks):
+        _check_actors(path, f"trade_shocks.{i}.between", shock.between, world, wildcard=True)
+        _check_actors(path, f"trade_shocks.{i}.except", shock.exempt, world)
+        if shock.exempt and "*" not in shock.between:
+            raise ScenarioError(path, f"field 'trade_shocks.{i}.except'", 'only with a "*" partner')
+    for name, value in spec.parameters.items():
+        if name not in world.parameters.index:
+            known = sorted(world.parameters.index)
+            raise ScenarioError(path, f"field 'parameters.{name}'", f"unknown parameter; known: {known}")
+        low, high = world.parameters.loc[name, ["low", "high"]]
+        if not low <= value <= high:
+            raise ScenarioError(
+                path, f"field 'parameters.{name}'", f"{value} is outside its range [{low}, {high}]"
+            )
+    for claim in spec.claims:
+        if claim not in world.claims.index:
+            raise ScenarioError(path, "field 'claims'", f"unknown claim {claim!r}")
+
+
+def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
+    """Load a scenario by id (data/scenarios/<id>.yaml) or path, resolving `extends`."""
+    world = world if world is not None else load_world()
+    path = _locate(ident, world, None)
+    chain = _chain(path, world)
+    alliance: list[str] = []
+    rivals: list[str] = []
+    architecture: float | None = None
+    judgements: dict[str, dict[str, object]] = {}
+    shocks: list[TradeShock] = []
+    parameters: dict[str, float] = {}
+    claims: list[str] = []
+    for file, spec in reversed(chain):  # root first
+        _check(file, spec, world)
+        for code in spec.alliance.remove:
+            if code not in alliance:
+                raise ScenarioError(file, "field 'alliance.remove'", f"{code} is not a member to remove")
+            alliance.remove(code)
+        for code in spec.alliance.add:
+            if code in alliance:
+                raise ScenarioError(file, "field 'alliance.add'", f"{code} is already a member")
+            alliance.append(code)
+        rivals = list(spec.rivals) if spec.rivals is not None else rivals
+        architecture = spec.architecture if spec.architecture is not None else architecture
+        for code, change in spec.judgements.items():
+            judgements.setdefault(code, {}).update(change.model_dump(exclude_none=True))
+        shocks.extend(spec.trade_shocks)
+        parameters.update(spec.parameters)
+        claims.extend(c for c in spec.claims if c not in claims)
+        if both := sorted(set(alliance) & set(rivals)):
+            raise ScenarioError(file, "field 'rivals'", f"{both} cannot be in the alliance and a rival")
+        if architecture is None:
+            raise ScenarioError(file, "field 'architecture'", "required (no parent to inherit it from)")
+    head_path, head = chain[0]
+    reference = head.reference or head.extends
+    if reference == head.id:
+        raise ScenarioError(head_path, "field 'reference'", "a scenario cannot be its own reference")
+    return Scenario(
+        id=head.id,
+        title=head.title,
+        summary=head.summary,
+        path=head_path,
+        lineage=tuple(spec.id for _, spec in chain),
+        reference=reference,
+        architecture=float(architecture),
+        alliance=tuple(alliance),
+        rivals=tuple(rivals),
+        judgements=MappingProxyType(judgements),
+        trade_shocks=tuple(shocks),
+        parameters=MappingProxyType(parameters),
+        claims=tuple(claims),
+    )
+
+
+def shock_trade(
+    trade: pd.DataFrame, total_trade: pd.Series, shocks: tuple[TradeShock, ...]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Multiply dyadic trade by each shock's factor, in order, and carry totals along.
+
+    An actor's trade with partners not recorded in trade.csv (total minus recorded) is scaled
+    by its shocks against "*" (every partner); totals are then that residual plus the dyads.
+    """
+    trade = trade.copy()
+    recorded = lambda t: (  # noqa: E731
+        t.groupby("a")["trade_usd"].sum().add(t.groupby("b")["trade_usd"].sum(), fill_value=0)
+    )
+    residual = (total_trade - recorded(trade).reindex(total_trade.index, fill_value=0)).clip(lower=0)
+    def end(column: str, code: str) -> pd.Series:
+        return ~trade[column].isin(shock.exempt) if code == "*" else trade[column] == code
+
+    for shock in shocks:
+        x, y = shock.between
+        hit = (end("a", x) & end("b", y)) | (end("b", x) & end("a", y))
+        trade.loc[hit, "trade_usd"] *= shock.factor
+        if "*" in (x, y):  # "every partner" includes the unrecorded ones
+            named = [c for c in (x, y) if c != "*"]
+            scaled = residual.index.isin(named) if named else slice(None)
+            residual[scaled] *= shock.factor
+    totals = residual + recorded(trade).reindex(total_trade.index, fill_value=0)
+    totals[total_trade.isna()] = float("nan")
+    return trade, totals
+
+
+def apply(scenario: Scenario, world: World) -> World:
+    """The World as the scenario assumes it: changed judgements, shocked trade."""
+    judgements = world.judgements.copy()
+    for code, change in scenario.judgements.items():
+        for field in ("position", "salience"):
+            if field in change:
+                judgements.loc[code, field] = change[field]
+        judgements.loc[code, "position_low"] = min(judgements.loc[code, ["position_low", "position"]])
+        judgements.loc[code, "position_high"] = max(judgements.loc[code, ["position_high", "position"]])
+        judgements.loc[code, "rationale"] = f"{change['rationale']} (scenario {scenario.id})"
+    totals = world.figures["trade_total_usd"]
+    trade, new_totals = shock_trade(world.trade, totals, scenario.trade_shocks)
+    facts = world.facts.copy()
+    is_total = facts["indicator"] == "trade_total_usd"
+    facts.loc[is_total, "value"] = facts.loc[is_total, "iso3"].map(new_totals).to_numpy()
+    return dataclasses.replace(world, judgements=judgements, trade=trade, facts=facts)

@@ -1,0 +1,319 @@
+"""Load and validate the sourced data in data/ into an immutable World.
+
+Every CSV row is validated with a pydantic model; an error names the file, the line and the
+column, so a data maintainer can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from analysis.errors import DataError
+from analysis.indicators import KNOWN_INDICATORS
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: Indicator -> the unit its figures must carry in facts.csv.
+FACT_UNITS: dict[str, str] = {
+    "gdp_usd": "USD",
+    "milex_usd": "USD",
+    "population": "persons",
+    "cinc": "share",
+    "nuclear_warheads": "warheads",
+    "trade_total_usd": "USD",
+    "trade_share_top_partner": "share",
+}
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Text = Annotated[str, Field(min_length=1)]
+Scale = Annotated[float, Field(ge=0, le=100)]
+
+
+def _split_codes(value: Any) -> Any:
+    """'USA; JPN' -> ('USA', 'JPN'); an empty cell is an empty tuple."""
+    return tuple(c.strip() for c in value.split(";") if c.strip()) if isinstance(value, str) else value
+
+
+Codes = Annotated[tuple[str, ...], BeforeValidator(_split_codes)]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ActorRow(_Row):
+    iso3: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    name: Text
+    kind: Literal["state", "non-state"]
+    region: Text
+    note: str = ""
+
+
+class FactRow(_Row):
+    iso3: str
+    indicator: Literal[tuple(FACT_UNITS)]  # type: ignore[valid-type]
+    value: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    unit: Text
+    year: Year
+    source: Text
+    note: str = ""
+
+
+class TradeRow(_Row):
+    a: str
+    b: str
+    year: Year
+    trade_usd: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    source: Text
+    estimated: bool
+    note: str = ""
+
+
+class GroupingRow(_Row):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    name: Text
+    kind: Literal[
+        "defence_treaty",
+        "security_partnership",
+        "regional_organisation",
+        "security_forum",
+        "economic_agreement",
+    ]
+    year: Year
+    members: Codes
+    other_members: str = ""
+    source: Text
+    note: str = ""
+
+
+class JudgementRow(_Row):
+    iso3: str
+    position: Scale
+    position_low: Scale
+    position_high: Scale
+    salience: Scale
+    rationale: Text
+    claims: Codes
+
+
+class ParameterRow(_Row):
+    name: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
+    value: float
+    low: float
+    high: float
+    unit: Text
+    rationale: Text
+    claims: Codes
+
+
+class Claim(_Row):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    paragraphs: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    kind: Literal["empirical", "causal", "normative"]
+    text: Text
+
+
+class Implication(_Row):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    statement: Text
+    claims: Annotated[list[str], Field(min_length=1)]
+    indicator: Literal[tuple(KNOWN_INDICATORS)]  # type: ignore[valid-type]
+    scenario: Text
+    reference: str | None = None
+    expected: Literal["increase", "decrease", "above", "below"]
+    threshold: float | None = None
+    threshold_rationale: str = ""
+
+
+def _where(err: dict[str, Any]) -> tuple[str, str]:
+    field = ".".join(str(p) for p in err["loc"]) or "(row)"
+    return field, err["msg"]
+
+
+def _read_csv(path: Path, model: type[_Row], key: str) -> pd.DataFrame:
+    """Read a CSV as text and validate each row; the first bad cell raises a DataError."""
+    if not path.exists():
+        raise DataError(path, "", "file is missing")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = list(model.model_fields)
+    missing = [c for c in expected if c not in frame.columns and model.model_fields[c].is_required()]
+    extra = [c for c in frame.columns if c not in expected]
+    if missing or extra:
+        raise DataError(
+            path, "header", f"expected columns {expected}; missing {missing}, unknown {extra}"
+        )
+    rows = []
+    for i, record in enumerate(frame.to_dict("records")):
+        try:
+            rows.append(model.model_validate(record).model_dump())
+        except ValidationError as exc:
+            field, msg = _where(exc.errors()[0])
+            value = record.get(field, "")
+            raise DataError(path, f"line {i + 2}, column '{field}'", f"{msg} (got {value!r})") from None
+    table = pd.DataFrame(rows, columns=expected)
+    dupes = table[table.duplicated(key if isinstance(key, list) else [key], keep=False)]
+    if not dupes.empty:
+        line = int(dupes.index[1]) + 2
+        raise DataError(path, f"line {line}, column '{key}'", "duplicate entry")
+    return table
+
+
+def _read_yaml_list(path: Path, model: type[_Row]) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(path, "", "file is missing")
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(path, "", f"not valid YAML: {exc}") from None
+    if not isinstance(items, list):
+        raise DataError(path, "", "expected a list of entries")
+    rows = []
+    for i, item in enumerate(items):
+        try:
+            rows.append(model.model_validate(item).model_dump())
+        except ValidationError as exc:
+            field, msg = _where(exc.errors()[0])
+            name = item.get("id", "?") if isinstance(item, dict) else "?"
+            raise DataError(path, f"entry {i + 1} (id {name!r}), field '{field}'", msg) from None
+    table = pd.DataFrame(rows, columns=list(model.model_fields))
+    if table["id"].duplicated().any():
+        raise DataError(path, f"id {table['id'][table['id'].duplicated()].iloc[0]!r}", "duplicate id")
+    return table.set_index("id", drop=False)
+
+
+def _check_codes(
+    path: Path, table: pd.DataFrame, column: str, known: set[str], what: str, offset: int = 2
+) -> None:
+    """Every code in `column` (a string or a tuple of strings) must be in `known`."""
+    for i, value in enumerate(table[column]):
+        for code in value if isinstance(value, (tuple, list)) else (value,):
+            if code not in known:
+                raise DataError(path, f"line {i + offset}, column '{column}'", f"unknown {what} {code!r}")
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything the analysis knows, validated. Functions derive new Worlds; none mutates one."""
+
+    data_dir: Path
+    actors: pd.DataFrame
+    facts: pd.DataFrame
+    trade: pd.DataFrame
+    groupings: pd.DataFrame
+    judgements: pd.DataFrame
+    parameters: pd.DataFrame
+    claims: pd.DataFrame
+    implications: pd.DataFrame
+
+    @cached_property
+    def figures(self) -> pd.DataFrame:
+        """Facts as a wide table: one row per actor, one column per indicator (NaN = no figure)."""
+        wide = self.facts.pivot(index="iso3", columns="indicator", values="value")
+        return wide.reindex(index=self.actors.index, columns=list(FACT_UNITS))
+
+    @cached_property
+    def data_hash(self) -> str:
+        """SHA-256 over every file in data/, for provenance and caching."""
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.data_dir.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(self.data_dir)).encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def parameter(self, name: str) -> float:
+        """The default value of a model parameter (a labelled judgement in parameters.csv)."""
+        return float(self.parameters.loc[name, "value"])
+
+
+def load_world(data_dir: str | Path | None = None) -> World:
+    """Read data/ and validate every table and every cross-reference between them."""
+    root = Path(data_dir) if data_dir is not None else DATA_DIR
+    p: Callable[[str], Path] = lambda name: root / name  # noqa: E731
+
+    actors = _read_csv(p("actors.csv"), ActorRow, "iso3")
+    codes = set(actors["iso3"])
+
+    facts = _read_csv(p("facts.csv"), FactRow, ["iso3", "indicator"])
+    _check_codes(p("facts.csv"), facts, "iso3", codes, "actor")
+    for i, row in facts.iterrows():
+        unit = FACT_UNITS[row["indicator"]]
+        if row["unit"] != unit:
+            raise DataError(
+                p("facts.csv"), f"line {i + 2}, column 'unit'",
+                f"{row['indicator']} must be in {unit!r} (got {row['unit']!r})",
+            )
+        if unit == "share" and row["value"] > 1:
+            raise DataError(
+                p("facts.csv"), f"line {i + 2}, column 'value'",
+                f"a share must lie in [0, 1] (got {row['value']})",
+            )
+
+    trade = _read_csv(p("trade.csv"), TradeRow, ["a", "b"])
+    _check_codes(p("trade.csv"), trade, "a", codes, "actor")
+    _check_codes(p("trade.csv"), trade, "b", codes, "actor")
+    pairs = trade.apply(lambda r: frozenset((r["a"], r["b"])), axis=1)
+    for i, (a, b) in enumerate(zip(trade["a"], trade["b"], strict=True)):
+        if a == b:
+            raise DataError(p("trade.csv"), f"line {i + 2}, column 'b'", "a dyad needs two actors")
+    if pairs.duplicated().any():
+        line = int(pairs[pairs.duplicated()].index[0]) + 2
+        raise DataError(p("trade.csv"), f"line {line}, columns 'a','b'", "dyad listed twice")
+
+    groupings = _read_csv(p("groupings.csv"), GroupingRow, "id")
+    _check_codes(p("groupings.csv"), groupings, "members", codes, "member")
+
+    claims = _read_yaml_list(p("claims.yaml"), Claim)
+    claim_ids = set(claims.index)
+
+    judgements = _read_csv(p("judgements.csv"), JudgementRow, "iso3")
+    _check_codes(p("judgements.csv"), judgements, "iso3", codes, "actor")
+    _check_codes(p("judgements.csv"), judgements, "claims", claim_ids, "claim")
+    for i, row in judgements.iterrows():
+        if not row["position_low"] <= row["position"] <= row["position_high"]:
+            raise DataError(
+                p("judgements.csv"), f"line {i + 2}, column 'position'",
+                "position must lie within [position_low, position_high]",
+            )
+    if missing := sorted(codes - set(judgements["iso3"])):
+        raise DataError(p("judgements.csv"), "column 'iso3'", f"no judgement for actors {missing}")
+
+    parameters = _read_csv(p("parameters.csv"), ParameterRow, "name")
+    _check_codes(p("parameters.csv"), parameters, "claims", claim_ids, "claim")
+    for i, row in parameters.iterrows():
+        if not row["low"] <= row["value"] <= row["high"]:
+            raise DataError(
+                p("parameters.csv"), f"line {i + 2}, column 'value'", "value must lie within [low, high]"
+            )
+
+    implications = _read_yaml_list(p("implications.yaml"), Implication)
+    for iid, refs in implications["claims"].items():
+        if unknown := sorted(set(refs) - claim_ids):
+            raise DataError(p("implications.yaml"), f"id {iid!r}, field 'claims'", f"unknown claims {unknown}")
+    for iid, row in implications.iterrows():
+        needs_threshold = row["expected"] in ("above", "below")
+        if needs_threshold != (row["threshold"] is not None and not pd.isna(row["threshold"])):
+            raise DataError(
+                p("implications.yaml"), f"id {iid!r}, field 'threshold'",
+                "a threshold is needed for above/below and only for them",
+            )
+
+    return World(
+        data_dir=root,
+        actors=actors.set_index("iso3", drop=False),
+        facts=facts,
+        trade=trade,
+        groupings=groupings.set_index("id", drop=False),
+        judgements=judgements.set_index("iso3", drop=False),
+        parameters=parameters.set_index("name", drop=False),
+        claims=claims,
+        implications=implications,
+    )

@@ -1,0 +1,170 @@
+"""Scenario files: inheritance, application to the World, and one clear error per bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import analysis
+from analysis import ScenarioError
+from analysis.cli import main
+from analysis.scenario import TradeShock, shock_trade
+
+MINIMAL = {"title": "T", "summary": "S", "architecture": 50, "alliance": {"add": ["USA"]}}
+
+
+def write(folder: Path, ident: str, **fields) -> Path:
+    path = folder / f"{ident}.yaml"
+    path.write_text(yaml.safe_dump({"id": ident, **fields}, allow_unicode=True))
+    return path
+
+
+def test_shipped_scenarios_load(world):
+    ids = analysis.scenario_ids(world)
+    for required in ("status-quo", "asian-nato", "china-joins", "dprk-isolation",
+                     "inclusive-architecture", "korea-hedges"):  # fmt: skip
+        assert required in ids
+    for ident in ids:
+        scenario = analysis.load_scenario(ident, world)
+        assert scenario.summary.strip()
+
+
+def test_extends_inherits_then_overrides(world):
+    nato = analysis.load_scenario("asian-nato", world)
+    china = analysis.load_scenario("china-joins", world)
+    assert china.lineage == ("china-joins", "asian-nato", "status-quo")
+    assert set(china.alliance) == set(nato.alliance) | {"CHN"}
+    assert china.rivals == ("PRK", "RUS")
+    assert china.architecture == nato.architecture
+    assert china.parameters["trade.disruption_factor"] == nato.parameters["trade.disruption_factor"]
+    assert china.judgements["CHN"]["position"] == 70
+    hedges = analysis.load_scenario("korea-hedges", world)
+    assert "KOR" not in hedges.alliance and "KOR" not in hedges.rivals
+
+
+def test_apply_changes_judgements_and_trade_only_in_the_copy(world):
+    scenario = analysis.load_scenario("dprk-isolation", world)
+    changed = analysis.scenario.apply(scenario, world)
+    pair = (changed.trade["a"] == "CHN") & (changed.trade["b"] == "PRK")
+    before = world.trade.loc[pair, "trade_usd"].iloc[0]
+    assert changed.trade.loc[pair, "trade_usd"].iloc[0] == pytest.approx(0.7 * before)
+    assert changed.judgements.loc["PRK", "salience"] == 100
+    assert world.judgements.loc["PRK", "salience"] != 100
+
+
+def test_shock_trade_scales_dyads_and_unrecorded_residual():
+    trade = pd.DataFrame({"a": ["P", "P", "Q"], "b": ["C", "R", "C"], "trade_usd": [8.0, 1.0, 5.0]})
+    totals = pd.Series({"P": 10.0, "C": 20.0, "R": 4.0, "Q": float("nan")})
+    cut = TradeShock.model_validate(
+        {"between": ["P", "*"], "except": ["C"], "factor": 0.0, "rationale": "test"}
+    )
+    half = TradeShock(between=["C", "P"], factor=0.5, rationale="test")
+    shocked, new_totals = shock_trade(trade, totals, (cut, half))
+    assert shocked["trade_usd"].tolist() == [4.0, 0.0, 5.0]
+    # P: residual 10 - 9 = 1 is cut to 0 by the "*" shock; dyads now 4 + 0.
+    assert new_totals["P"] == pytest.approx(4.0)
+    # C: residual 20 - 13 = 7 untouched (C's "*" was not shocked); dyads 4 + 5.
+    assert new_totals["C"] == pytest.approx(16.0)
+    assert new_totals["R"] == pytest.approx(3.0)  # lost its dyad with P
+    assert pd.isna(new_totals["Q"])  # no published total stays unknown
+
+
+@pytest.mark.parametrize(
+    ("fields", "where", "message"),
+    [
+        ({"colour": "blue"}, "field 'colour'", "unknown key"),
+        ({"alliance": {"add": ["XYZ"]}}, "field 'alliance.add'", "unknown actor 'XYZ'"),
+        ({"rivals": ["ATL"]}, "field 'rivals'", "unknown actor 'ATL'"),
+        ({"judgements": {"CHN": {"position": 120, "rationale": "r"}}}, "field 'judgements.CHN.position'",
+         "less than or equal to 100"),
+        ({"judgements": {"CHN": {"position": -1, "rationale": "r"}}}, "field 'judgements.CHN.position'",
+         "greater than or equal to 0"),
+        ({"judgements": {"CHN": {"position": 10}}}, "field 'judgements.CHN.rationale'", "required"),
+        ({"trade_shocks": [{"between": ["PRK", "*"], "factor": -0.5, "rationale": "r"}]},
+         "field 'trade_shocks.0.factor'", "greater than or equal to 0"),
+        ({"trade_shocks": [{"between": ["PRK", "ZZZ"], "factor": 0.5, "rationale": "r"}]},
+         "field 'trade_shocks.0.between'", "unknown actor 'ZZZ'"),
+        ({"parameters": {"arms.speed": 1.0}}, "field 'parameters.arms.speed'", "unknown parameter"),
+        ({"parameters": {"trade.disruption_factor": 0.9}}, "field 'parameters.trade.disruption_factor'",
+         "outside its range"),
+        ({"claims": ["no-such-claim"]}, "field 'claims'", "unknown claim"),
+        ({"rivals": ["USA"]}, "field 'rivals'", "cannot be in the alliance and a rival"),
+        ({"alliance": {"remove": ["JPN"]}}, "field 'alliance.remove'", "not a member"),
+    ],
+)  # fmt: skip
+def test_bad_scenario_names_file_and_field(tmp_path, world, fields, where, message):
+    path = write(tmp_path, "bad", **{**MINIMAL, **fields})
+    with pytest.raises(ScenarioError) as caught:
+        analysis.load_scenario(path, world)
+    assert caught.value.path == str(path)
+    assert caught.value.where == where
+    assert message in caught.value.message
+
+
+def test_missing_summary_is_named(tmp_path, world):
+    path = write(tmp_path, "bad", title="T", architecture=50)
+    with pytest.raises(ScenarioError, match="field 'summary': required"):
+        analysis.load_scenario(path, world)
+
+
+def test_id_must_match_file_name(tmp_path, world):
+    path = tmp_path / "one.yaml"
+    path.write_text(yaml.safe_dump({"id": "two", **MINIMAL}))
+    with pytest.raises(ScenarioError, match="field 'id': must equal the file name"):
+        analysis.load_scenario(path, world)
+
+
+def test_extends_cycle_is_an_error(tmp_path, world):
+    write(tmp_path, "a", **MINIMAL, extends="b")
+    write(tmp_path, "b", **MINIMAL, extends="c")
+    path = write(tmp_path, "c", **MINIMAL, extends="a")
+    with pytest.raises(ScenarioError, match="inheritance cycle: c -> a -> b -> c"):
+        analysis.load_scenario(path, world)
+
+
+@pytest.mark.parametrize("ident", ["../x", "/etc/passwd", "Status-Quo", "a b"])
+def test_ids_that_are_not_slugs_are_rejected(world, ident):
+    with pytest.raises(ScenarioError, match="lower-case letters"):
+        analysis.load_scenario(ident, world)
+
+
+def test_cli_reports_bad_scenario_with_exit_2_and_no_traceback(tmp_path):
+    path = write(tmp_path, "bad", **{**MINIMAL, "alliance": {"add": ["XYZ"]}})
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {path}: field 'alliance.add': unknown actor 'XYZ'")
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_reports_bad_data_with_exit_2(data_copy, capsys):
+    path = data_copy / "facts.csv"
+    path.write_text(path.read_text().replace("World Bank WDI", "", 1).replace(",,", ",", 0))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "source"] = ""
+    frame.to_csv(path, index=False)
+    assert main(["--data", str(data_copy), "validate"]) == 2
+    assert "facts.csv: line 2, column 'source'" in capsys.readouterr().err
+
+
+def test_cli_run_json_headline(capsys):
+    assert main(["run", "china-joins", "--json"]) == 0
+    headline = json.loads(capsys.readouterr().out)
+    assert "CHN" in headline["alliance_members"]
+    values = headline["indicators"]
+    for key in ("alliance_share_cinc", "alliance_share_gdp", "cross_bloc_trade_usd",
+                "trade_at_risk_usd", "prk_top_partner_share", "polarisation"):  # fmt: skip
+        assert isinstance(values[key], float), key
+    assert headline["findings"] and {"id", "verdict", "evidence"} <= set(headline["findings"][0])
+
+
+def test_cli_validate_and_list(capsys):
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("ok:")
+    assert main(["list"]) == 0
+    assert "china-joins" in capsys.readouterr().out
