@@ -17,7 +17,7 @@ briefs: $(STAMP)  ## execute every scenario notebook and render rendered/*.html 
 	$(BIN)/python -m analysis render
 
 test: $(STAMP)  ## run the test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -W 'ignore:Field "pytest_notebook:UserWarning' -m pytest
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks

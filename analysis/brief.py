@@ -16,16 +16,33 @@ from analysis.results import ScenarioResult, run
 from analysis.scenario import load_scenario
 from analysis.world import World
 
-VERDICT_MARK = {"supported": "Supported", "contradicted": "Contradicted", "not tested": "Not tested"}
+VERDICT_MARK = {
+    "supported": "Supported",
+    "contradicted": "Contradicted",
+    "not tested": "Not tested",
+}
 HEADLINE = [
-    "alliance_size", "alliance_share_cinc", "alliance_share_gdp", "alliance_share_milex",
-    "balance_ratio_cinc", "balance_ratio_milex", "cross_bloc_trade_usd", "trade_at_risk_usd",
-    "trade_at_risk_share_gdp", "chn_trade_share_with_alliance", "prk_trade_usd",
-    "prk_top_partner_share", "prk_defence_ties", "polarisation", "position_gap",
-]  # fmt: skip
+    "alliance_size",
+    "alliance_share_cinc",
+    "alliance_share_gdp",
+    "alliance_share_milex",
+    "balance_ratio_cinc",
+    "balance_ratio_milex",
+    "cross_bloc_trade_usd",
+    "trade_at_risk_usd",
+    "trade_at_risk_share_gdp",
+    "chn_trade_share_with_alliance",
+    "prk_trade_usd",
+    "prk_top_partner_share",
+    "prk_defence_ties",
+    "polarisation",
+    "position_gap",
+]
 
 
-def reference_result(result: ScenarioResult, world: World, reference: str | None) -> ScenarioResult | None:
+def reference_result(
+    result: ScenarioResult, world: World, reference: str | None
+) -> ScenarioResult | None:
     """The result to compare with: `reference` if given, else the scenario's own reference."""
     ident = reference or result.scenario.reference
     return run(load_scenario(ident, world), world) if ident else None
@@ -34,7 +51,11 @@ def reference_result(result: ScenarioResult, world: World, reference: str | None
 def title(result: ScenarioResult, reference: ScenarioResult | None) -> Markdown:
     """Title, the scenario's summary and what it is compared with."""
     s = result.scenario
-    against = f"Compared with: *{text(reference.scenario.title)}*." if reference else "This is the baseline."
+    against = (
+        f"Compared with: *{text(reference.scenario.title)}*."
+        if reference
+        else "This is the baseline."
+    )
     return Markdown(f"# {text(s.title)}\n\n{text(s.summary)}\n\n{against}")
 
 
@@ -56,10 +77,14 @@ def key_findings(result: ScenarioResult) -> Markdown:
 
 def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
     """Who sits in which bloc, here and in the reference."""
-    table = result.positions[["name", "bloc"]].rename(columns={"name": "Actor", "bloc": "This scenario"})
+    table = result.positions[["name", "bloc"]].rename(
+        columns={"name": "Actor", "bloc": "This scenario"}
+    )
     if reference is not None:
         table["Reference"] = reference.positions["bloc"]
-        table["Changed"] = (table["This scenario"] != table["Reference"]).map({True: "yes", False: ""})
+        table["Changed"] = (table["This scenario"] != table["Reference"]).map(
+            {True: "yes", False: ""}
+        )
     return table.sort_values(["This scenario", "Actor"])
 
 
@@ -67,7 +92,10 @@ def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> 
     """Headline indicators with units, next to the reference's values."""
     rows = []
     for key in HEADLINE:
-        row = {"Indicator": KNOWN_INDICATORS[key], "This scenario": format_value(key, result.values[key])}
+        row = {
+            "Indicator": KNOWN_INDICATORS[key],
+            "This scenario": format_value(key, result.values[key]),
+        }
         if reference is not None:
             row["Reference"] = format_value(key, reference.values[key])
         rows.append(row)
@@ -100,10 +128,13 @@ def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) ->
     def column(res: ScenarioResult) -> list[str]:
         s = res.isolation
         return [
-            format_value("prk_trade_usd", s["total_trade_usd"]), str(int(s["partner_count"])),
-            str(s["top_partner"]), format_value("prk_top_partner_share", s["top_partner_share"]),
-            f"{s['herfindahl_lower_bound']:.3f}", str(int(s["defence_ties"])),
-        ]  # fmt: skip
+            format_value("prk_trade_usd", s["total_trade_usd"]),
+            str(int(s["partner_count"])),
+            str(s["top_partner"]),
+            format_value("prk_top_partner_share", s["top_partner_share"]),
+            f"{s['herfindahl_lower_bound']:.3f}",
+            str(int(s["defence_ties"])),
+        ]
 
     table = pd.DataFrame({"This scenario": column(result)}, index=list(labels.values()))
     if reference is not None:
@@ -114,10 +145,13 @@ def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) ->
 def judgement_changes(result: ScenarioResult) -> pd.DataFrame:
     """The judgements this scenario changes, with its rationale for each."""
     rows = [
-        {"Actor": code, **{k.capitalize(): v for k, v in change.items() if k != "rationale"},
-         "Why (judgement)": change["rationale"]}
+        {
+            "Actor": code,
+            **{k.capitalize(): v for k, v in change.items() if k != "rationale"},
+            "Why (judgement)": change["rationale"],
+        }
         for code, change in result.scenario.judgements.items()
-    ]  # fmt: skip
+    ]
     if not rows:
         return pd.DataFrame({"Change": ["none: every judgement as in data/judgements.csv"]})
     return pd.DataFrame(rows).set_index("Actor").fillna("unchanged")
@@ -128,16 +162,21 @@ def provenance(result: ScenarioResult, world: World) -> Markdown:
     root = Path(analysis.__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
-            check=True, timeout=10,
-        ).stdout.strip()  # fmt: skip
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
     params = {n: result.scenario.parameter(n, world) for n in world.parameters.index}
     shown = ", ".join(f"{n} = {v:g}" for n, v in params.items())
+    lineage = result.scenario.lineage
     return Markdown(
         "---\n**Provenance.** "
-        f"Scenario `{text(result.scenario.id)}` ({' < '.join(map(text, result.scenario.lineage))}); "
+        f"Scenario `{text(result.scenario.id)}` ({' < '.join(map(text, lineage))}); "
         f"parameters: {text(shown)}; data SHA-256 `{world.data_hash[:12]}`; "
         f"analysis {analysis.__version__}, git commit `{commit}`; "
         f"rendered {datetime.now(UTC):%Y-%m-%d %H:%M} UTC."

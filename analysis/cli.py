@@ -24,9 +24,12 @@ def validate(world: World) -> str:
     for iid, row in world.implications.iterrows():
         for field in ("scenario", "reference"):
             if isinstance(row[field], str) and row[field] not in ids:
-                raise InputError(path, f"id {iid!r}, field '{field}'", f"unknown scenario {row[field]!r}")
+                raise InputError(
+                    path, f"id {iid!r}, field '{field}'", f"unknown scenario {row[field]!r}"
+                )
     return (
-        f"ok: {len(world.actors)} actors, {len(world.facts)} facts, {len(world.trade)} trade dyads, "
+        f"ok: {len(world.actors)} actors, {len(world.facts)} facts, "
+        f"{len(world.trade)} trade dyads, "
         f"{len(world.groupings)} groupings, {len(world.claims)} claims, "
         f"{len(world.implications)} implications, {len(ids)} scenarios"
     )
@@ -49,7 +52,9 @@ def _run(world: World, ident: str, as_json: bool) -> str:
     lines.append(f"rivals:   {', '.join(result.scenario.rivals)}")
     lines += [f"{k:<32} {format_value(k, v)}" for k, v in result.values.items()]
     lines.append("")
-    lines += [f"[{f['verdict']}] {f['id']}: {f['evidence']}" for f in result.findings.to_dict("records")]
+    lines += [
+        f"[{f['verdict']}] {f['id']}: {f['evidence']}" for f in result.findings.to_dict("records")
+    ]
     return "\n".join(lines)
 
 

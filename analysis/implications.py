@@ -16,9 +16,19 @@ from analysis.presentation import format_value
 Values = Mapping[str, float]
 
 COLUMNS = [
-    "id", "statement", "claims", "indicator", "expected", "scenario", "reference",
-    "value", "reference_value", "threshold", "verdict", "evidence",
-]  # fmt: skip
+    "id",
+    "statement",
+    "claims",
+    "indicator",
+    "expected",
+    "scenario",
+    "reference",
+    "value",
+    "reference_value",
+    "threshold",
+    "verdict",
+    "evidence",
+]
 
 
 def _missing(value: object) -> bool:
@@ -59,8 +69,10 @@ def evaluate(
             row["evidence"] = f"{name} is not computed for this comparison yet"
         else:
             row["verdict"] = judge(expected, float(value), float(benchmark))
-            against = f"{reference}: {format_value(name, benchmark)}" if comparative else (
-                f"threshold {format_value(name, benchmark)}"
+            against = (
+                f"{reference}: {format_value(name, benchmark)}"
+                if comparative
+                else (f"threshold {format_value(name, benchmark)}")
             )
             row["evidence"] = (
                 f"{name} = {format_value(name, value)} ({against}; expected {expected})"

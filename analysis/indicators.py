@@ -26,7 +26,7 @@ KNOWN_INDICATORS: dict[str, str] = {
     "cross_bloc_trade_share": "cross-bloc trade as a share of all recorded trade among the actors",
     "trade_at_risk_usd": "cross-bloc trade x disruption factor, US$",
     "trade_at_risk_share_gdp": "trade at risk as a share of the modelled actors' combined GDP",
-    "chn_trade_share_with_alliance": "share of China's total goods trade that is with alliance members",
+    "chn_trade_share_with_alliance": "share of China's goods trade that is with alliance members",
     "prk_trade_usd": "North Korea's total goods trade, US$",
     "prk_top_partner_share": "North Korea's largest partner's share of its total trade",
     "prk_partner_count": "North Korea's recorded trade partners among the actors",
@@ -45,7 +45,9 @@ BLOCS = ("alliance", "rivals", "others")
 def bloc_of(actors: Iterable[str], alliance: Collection[str], rivals: Collection[str]) -> pd.Series:
     """Label each actor 'alliance', 'rivals' or 'others'."""
     actors = list(actors)
-    labels = ["alliance" if a in alliance else "rivals" if a in rivals else "others" for a in actors]
+    labels = [
+        "alliance" if a in alliance else "rivals" if a in rivals else "others" for a in actors
+    ]
     return pd.Series(labels, index=pd.Index(actors, name="iso3"), name="bloc")
 
 
@@ -86,7 +88,9 @@ def balance_ratio(balance: pd.DataFrame, indicator: str) -> float:
     return float(totals["alliance"] / totals["rivals"]) if totals["rivals"] > 0 else float("inf")
 
 
-def cross_bloc_trade(trade: pd.DataFrame, alliance: Collection[str], rivals: Collection[str]) -> float:
+def cross_bloc_trade(
+    trade: pd.DataFrame, alliance: Collection[str], rivals: Collection[str]
+) -> float:
     """Sum of recorded dyadic trade with one end in the alliance and the other in the rival bloc."""
     a_in, b_in = trade["a"].isin(alliance), trade["b"].isin(alliance)
     a_riv, b_riv = trade["a"].isin(rivals), trade["b"].isin(rivals)

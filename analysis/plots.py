@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Patch
 
 from analysis.presentation import CAPABILITY_LABELS
 from analysis.results import ScenarioResult
@@ -12,23 +14,43 @@ from analysis.results import ScenarioResult
 BLOC_COLOURS = {"alliance": "#1f5fa8", "rivals": "#c0392b", "others": "#8c8c8c"}
 
 
+BLOC_NAMES = {"alliance": "Alliance", "rivals": "Rival bloc", "others": "Others"}
+
+
+def _tint(colour: str, strength: float) -> tuple[float, float, float]:
+    """The colour mixed with white: strength 1 keeps it, 0 gives white (for reference bars)."""
+    r, g, b, _ = to_rgba(colour)
+    return tuple(strength * c + (1 - strength) for c in (r, g, b))
+
+
 def _label(result: ScenarioResult) -> str:
-    return result.scenario.title if len(result.scenario.title) <= 40 else result.scenario.id
+    return result.scenario.id
 
 
 def capability_shares(result: ScenarioResult, reference: ScenarioResult | None = None) -> plt.Axes:
     """Alliance and rival-bloc shares of the region's capabilities, scenario vs reference."""
-    frames = []
-    for res in [r for r in (reference, result) if r is not None]:
+    frames, palette = [], {}
+    cases = [(reference, 0.45), (result, 1.0)] if reference is not None else [(result, 1.0)]
+    for res, strength in cases:
         table = res.balance[res.balance["bloc"] != "others"].copy()
-        table["case"] = _label(res)
+        table["series"] = table["bloc"].map(BLOC_NAMES) + ": " + _label(res)
+        for bloc, series in zip(table["bloc"], table["series"], strict=True):
+            palette[series] = _tint(BLOC_COLOURS[bloc], strength)
         frames.append(table)
     data = pd.concat(frames, ignore_index=True)
     data["capability"] = data["indicator"].map(CAPABILITY_LABELS)
-    data["series"] = data["bloc"].map({"alliance": "Alliance", "rivals": "Rival bloc"}) + " - " + data["case"]
     sns.set_theme(style="whitegrid")
     _, ax = plt.subplots(figsize=(9, 4.2))
-    sns.barplot(data=data, y="capability", x="share", hue="series", ax=ax, orient="h")
+    sns.barplot(
+        data=data,
+        y="capability",
+        x="share",
+        hue="series",
+        palette=palette,
+        ax=ax,
+        orient="h",
+        saturation=1,
+    )
     ax.set_xlabel("Share of the 16 modelled actors' total")
     ax.set_ylabel("")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
@@ -42,13 +64,11 @@ def trade_exposure(result: ScenarioResult) -> plt.Axes:
     table = result.exposure[result.exposure["bloc"] != "others"].copy()
     table = table[table["cross_bloc_trade_usd"] > 0].sort_values("cross_bloc_trade_usd")
     _, ax = plt.subplots(figsize=(9, 0.35 * max(len(table), 3) + 1))
-    colours = table["bloc"].map(BLOC_COLOURS)
-    ax.barh(table.index, table["cross_bloc_trade_usd"] / 1e9, color=colours)
+    names = result.positions.loc[table.index, "name"]
+    ax.barh(names, table["cross_bloc_trade_usd"] / 1e9, color=table["bloc"].map(BLOC_COLOURS))
     ax.set_xlabel("Recorded goods trade with the other bloc (US$ billion)")
-    for bloc, colour in BLOC_COLOURS.items():
-        if bloc != "others":
-            ax.barh([], [], color=colour, label={"alliance": "Alliance", "rivals": "Rival bloc"}[bloc])
-    ax.legend(loc="lower right")
+    handles = [Patch(color=BLOC_COLOURS[b], label=BLOC_NAMES[b]) for b in ("alliance", "rivals")]
+    ax.legend(handles=handles, loc="lower right")
     return ax
 
 
@@ -56,7 +76,7 @@ def positions(result: ScenarioResult) -> plt.Axes:
     """Actors on the alliance scale: judged position and plausible range, sized by capability."""
     table = result.positions.sort_values("position")
     _, ax = plt.subplots(figsize=(9, 0.32 * len(table) + 1.2))
-    for y, (code, row) in enumerate(table.iterrows()):
+    for y, (_, row) in enumerate(table.iterrows()):
         colour = BLOC_COLOURS[row["bloc"]]
         ax.plot([row["position_low"], row["position_high"]], [y, y], color=colour, alpha=0.4, lw=3)
         size = 40 + 1500 * (row["capability_weight"] if pd.notna(row["capability_weight"]) else 0)
@@ -64,6 +84,14 @@ def positions(result: ScenarioResult) -> plt.Axes:
     ax.set_yticks(range(len(table)), table["name"])
     ax.set_xlim(-2, 102)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xticklabels(["0\nno blocs", "25\ndialogue\n(ARF/SCO)", "50\nhub-and-spoke", "75\nformal\nalliance", "100\nNATO-style"])
+    ax.set_xticklabels(
+        [
+            "0\nno blocs",
+            "25\ndialogue\n(ARF/SCO)",
+            "50\nhub-and-spoke",
+            "75\nformal\nalliance",
+            "100\nNATO-style",
+        ]
+    )
     ax.set_xlabel("Preferred regional security architecture (judgement; dot size = CINC share)")
     return ax

@@ -27,7 +27,13 @@ from analysis.world import World
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
-INDEX_COLUMNS = ("alliance_size", "alliance_share_cinc", "cross_bloc_trade_usd", "trade_at_risk_usd", "polarisation")
+INDEX_COLUMNS = (
+    "alliance_size",
+    "alliance_share_cinc",
+    "cross_bloc_trade_usd",
+    "trade_at_risk_usd",
+    "polarisation",
+)
 
 
 @dataclass
@@ -78,15 +84,23 @@ def execute(notebook: Path, parameters: dict[str, object], output: Path) -> nbfo
     The executed notebook is written to `output`, also when a cell fails.
     """
     return papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, kernel_name="python3",
-        progress_bar=False, cwd=str(notebook.parent),
-    )  # fmt: skip
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(notebook.parent),
+    )
 
 
 def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     """A self-contained HTML brief: outputs only, code and prompts hidden."""
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)  # fmt: skip
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body
 
@@ -105,10 +119,13 @@ def render_scenario(world: World, ident: str, out: Path) -> Outcome:
     except InputError as exc:
         return Outcome(ident, "failed", error=str(exc))
     outcome = Outcome(
-        ident, "rendered", scenario.title, scenario.summary,
+        ident,
+        "rendered",
+        scenario.title,
+        scenario.summary,
         headline={k: format_value(k, result.values[k]) for k in INDEX_COLUMNS},
         verdicts=result.findings["verdict"].value_counts().to_dict(),
-    )  # fmt: skip
+    )
     failed = out / "_failed"
     failed.mkdir(parents=True, exist_ok=True)
     executed_path = failed / f".{ident}.running.ipynb"

@@ -43,7 +43,8 @@ class ScenarioResult:
             "rivals": list(self.scenario.rivals),
             "indicators": {k: clean(v) for k, v in self.values.items()},
             "findings": [
-                {k: clean(v) for k, v in row.items() if k != "statement"} | {"statement": row["statement"]}
+                {k: clean(v) for k, v in row.items() if k != "statement"}
+                | {"statement": row["statement"]}
                 for row in self.findings.to_dict("records")
             ],
         }
@@ -62,9 +63,12 @@ def measure(scenario: Scenario, world: World) -> ScenarioResult:
     exposure = indicators.trade_exposure(w.trade, figures["trade_total_usd"], alliance, rivals)
     formal = scenario.architecture >= FORMAL_ALLIANCE
     prk = indicators.isolation(
-        w.trade, figures.loc["PRK", "trade_total_usd"], w.groupings, "PRK",
+        w.trade,
+        figures.loc["PRK", "trade_total_usd"],
+        w.groupings,
+        "PRK",
         formal_alliance_member=formal and "PRK" in alliance,
-    )  # fmt: skip
+    )
     weights = indicators.capability_weights(figures, "cinc")
     positions = w.judgements[["position", "position_low", "position_high", "salience"]].copy()
     positions.insert(0, "name", w.actors["name"])
@@ -75,15 +79,22 @@ def measure(scenario: Scenario, world: World) -> ScenarioResult:
     china_total = figures.loc["CHN", "trade_total_usd"]
     values = {
         "alliance_size": len(alliance),
-        **{f"alliance_share_{k.removesuffix('_usd')}": shares["alliance", k] for k in indicators.CAPABILITIES},
-        **{f"rival_share_{k.removesuffix('_usd')}": shares["rivals", k] for k in ("gdp_usd", "milex_usd", "cinc")},
+        **{
+            f"alliance_share_{k.removesuffix('_usd')}": shares["alliance", k]
+            for k in indicators.CAPABILITIES
+        },
+        **{
+            f"rival_share_{k.removesuffix('_usd')}": shares["rivals", k]
+            for k in ("gdp_usd", "milex_usd", "cinc")
+        },
         "balance_ratio_cinc": indicators.balance_ratio(balance, "cinc"),
         "balance_ratio_milex": indicators.balance_ratio(balance, "milex_usd"),
         "cross_bloc_trade_usd": cross,
         "cross_bloc_trade_share": cross / w.trade["trade_usd"].sum(),
         "trade_at_risk_usd": at_risk,
         "trade_at_risk_share_gdp": at_risk / figures["gdp_usd"].sum(),
-        "chn_trade_share_with_alliance": indicators.trade_with(w.trade, "CHN", alliance) / china_total,
+        "chn_trade_share_with_alliance": indicators.trade_with(w.trade, "CHN", alliance)
+        / china_total,
         "prk_trade_usd": prk["total_trade_usd"],
         "prk_top_partner_share": prk["top_partner_share"],
         "prk_partner_count": prk["partner_count"],
@@ -93,12 +104,18 @@ def measure(scenario: Scenario, world: World) -> ScenarioResult:
         ),
         "position_gap": indicators.weighted_position(positions["position"], weights, alliance)
         - indicators.weighted_position(positions["position"], weights, rivals),
-    }  # fmt: skip
+    }
     values = {k: float(v) for k, v in values.items()}
     return ScenarioResult(
-        scenario, w, balance, exposure, prk, positions, MappingProxyType(values),
+        scenario,
+        w,
+        balance,
+        exposure,
+        prk,
+        positions,
+        MappingProxyType(values),
         findings=pd.DataFrame(columns=implications.COLUMNS),
-    )  # fmt: skip
+    )
 
 
 def run(scenario: Scenario, world: World) -> ScenarioResult:

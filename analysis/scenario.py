@@ -171,7 +171,9 @@ def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
     for name, value in spec.parameters.items():
         if name not in world.parameters.index:
             known = sorted(world.parameters.index)
-            raise ScenarioError(path, f"field 'parameters.{name}'", f"unknown parameter; known: {known}")
+            raise ScenarioError(
+                path, f"field 'parameters.{name}'", f"unknown parameter; known: {known}"
+            )
         low, high = world.parameters.loc[name, ["low", "high"]]
         if not low <= value <= high:
             raise ScenarioError(
@@ -198,7 +200,9 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
         _check(file, spec, world)
         for code in spec.alliance.remove:
             if code not in alliance:
-                raise ScenarioError(file, "field 'alliance.remove'", f"{code} is not a member to remove")
+                raise ScenarioError(
+                    file, "field 'alliance.remove'", f"{code} is not a member to remove"
+                )
             alliance.remove(code)
         for code in spec.alliance.add:
             if code in alliance:
@@ -212,13 +216,19 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
         parameters.update(spec.parameters)
         claims.extend(c for c in spec.claims if c not in claims)
         if both := sorted(set(alliance) & set(rivals)):
-            raise ScenarioError(file, "field 'rivals'", f"{both} cannot be in the alliance and a rival")
+            raise ScenarioError(
+                file, "field 'rivals'", f"{both} cannot be in the alliance and a rival"
+            )
         if architecture is None:
-            raise ScenarioError(file, "field 'architecture'", "required (no parent to inherit it from)")
+            raise ScenarioError(
+                file, "field 'architecture'", "required (no parent to inherit it from)"
+            )
     head_path, head = chain[0]
     reference = head.reference or head.extends
     if reference == head.id:
-        raise ScenarioError(head_path, "field 'reference'", "a scenario cannot be its own reference")
+        raise ScenarioError(
+            head_path, "field 'reference'", "a scenario cannot be its own reference"
+        )
     return Scenario(
         id=head.id,
         title=head.title,
@@ -248,13 +258,17 @@ def shock_trade(
     recorded = lambda t: (  # noqa: E731
         t.groupby("a")["trade_usd"].sum().add(t.groupby("b")["trade_usd"].sum(), fill_value=0)
     )
-    residual = (total_trade - recorded(trade).reindex(total_trade.index, fill_value=0)).clip(lower=0)
-    def end(column: str, code: str) -> pd.Series:
-        return ~trade[column].isin(shock.exempt) if code == "*" else trade[column] == code
+    residual = (total_trade - recorded(trade).reindex(total_trade.index, fill_value=0)).clip(
+        lower=0
+    )
+
+    def end(column: str, code: str, exempt: list[str]) -> pd.Series:
+        return ~trade[column].isin(exempt) if code == "*" else trade[column] == code
 
     for shock in shocks:
         x, y = shock.between
-        hit = (end("a", x) & end("b", y)) | (end("b", x) & end("a", y))
+        ex = shock.exempt
+        hit = (end("a", x, ex) & end("b", y, ex)) | (end("b", x, ex) & end("a", y, ex))
         trade.loc[hit, "trade_usd"] *= shock.factor
         if "*" in (x, y):  # "every partner" includes the unrecorded ones
             named = [c for c in (x, y) if c != "*"]
@@ -272,8 +286,12 @@ def apply(scenario: Scenario, world: World) -> World:
         for field in ("position", "salience"):
             if field in change:
                 judgements.loc[code, field] = change[field]
-        judgements.loc[code, "position_low"] = min(judgements.loc[code, ["position_low", "position"]])
-        judgements.loc[code, "position_high"] = max(judgements.loc[code, ["position_high", "position"]])
+        judgements.loc[code, "position_low"] = min(
+            judgements.loc[code, ["position_low", "position"]]
+        )
+        judgements.loc[code, "position_high"] = max(
+            judgements.loc[code, ["position_high", "position"]]
+        )
         judgements.loc[code, "rationale"] = f"{change['rationale']} (scenario {scenario.id})"
     totals = world.figures["trade_total_usd"]
     trade, new_totals = shock_trade(world.trade, totals, scenario.trade_shocks)

@@ -40,7 +40,9 @@ Scale = Annotated[float, Field(ge=0, le=100)]
 
 def _split_codes(value: Any) -> Any:
     """'USA; JPN' -> ('USA', 'JPN'); an empty cell is an empty tuple."""
-    return tuple(c.strip() for c in value.split(";") if c.strip()) if isinstance(value, str) else value
+    return (
+        tuple(c.strip() for c in value.split(";") if c.strip()) if isinstance(value, str) else value
+    )
 
 
 Codes = Annotated[tuple[str, ...], BeforeValidator(_split_codes)]
@@ -145,7 +147,9 @@ def _read_csv(path: Path, model: type[_Row], key: str) -> pd.DataFrame:
         raise DataError(path, "", "file is missing")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     expected = list(model.model_fields)
-    missing = [c for c in expected if c not in frame.columns and model.model_fields[c].is_required()]
+    missing = [
+        c for c in expected if c not in frame.columns and model.model_fields[c].is_required()
+    ]
     extra = [c for c in frame.columns if c not in expected]
     if missing or extra:
         raise DataError(
@@ -158,7 +162,9 @@ def _read_csv(path: Path, model: type[_Row], key: str) -> pd.DataFrame:
         except ValidationError as exc:
             field, msg = _where(exc.errors()[0])
             value = record.get(field, "")
-            raise DataError(path, f"line {i + 2}, column '{field}'", f"{msg} (got {value!r})") from None
+            raise DataError(
+                path, f"line {i + 2}, column '{field}'", f"{msg} (got {value!r})"
+            ) from None
     table = pd.DataFrame(rows, columns=expected)
     dupes = table[table.duplicated(key if isinstance(key, list) else [key], keep=False)]
     if not dupes.empty:
@@ -186,7 +192,9 @@ def _read_yaml_list(path: Path, model: type[_Row]) -> pd.DataFrame:
             raise DataError(path, f"entry {i + 1} (id {name!r}), field '{field}'", msg) from None
     table = pd.DataFrame(rows, columns=list(model.model_fields))
     if table["id"].duplicated().any():
-        raise DataError(path, f"id {table['id'][table['id'].duplicated()].iloc[0]!r}", "duplicate id")
+        raise DataError(
+            path, f"id {table['id'][table['id'].duplicated()].iloc[0]!r}", "duplicate id"
+        )
     return table.set_index("id", drop=False)
 
 
@@ -197,7 +205,9 @@ def _check_codes(
     for i, value in enumerate(table[column]):
         for code in value if isinstance(value, (tuple, list)) else (value,):
             if code not in known:
-                raise DataError(path, f"line {i + offset}, column '{column}'", f"unknown {what} {code!r}")
+                raise DataError(
+                    path, f"line {i + offset}, column '{column}'", f"unknown {what} {code!r}"
+                )
 
 
 @dataclass(frozen=True)
@@ -248,12 +258,14 @@ def load_world(data_dir: str | Path | None = None) -> World:
         unit = FACT_UNITS[row["indicator"]]
         if row["unit"] != unit:
             raise DataError(
-                p("facts.csv"), f"line {i + 2}, column 'unit'",
+                p("facts.csv"),
+                f"line {i + 2}, column 'unit'",
                 f"{row['indicator']} must be in {unit!r} (got {row['unit']!r})",
             )
         if unit == "share" and row["value"] > 1:
             raise DataError(
-                p("facts.csv"), f"line {i + 2}, column 'value'",
+                p("facts.csv"),
+                f"line {i + 2}, column 'value'",
                 f"a share must lie in [0, 1] (got {row['value']})",
             )
 
@@ -280,7 +292,8 @@ def load_world(data_dir: str | Path | None = None) -> World:
     for i, row in judgements.iterrows():
         if not row["position_low"] <= row["position"] <= row["position_high"]:
             raise DataError(
-                p("judgements.csv"), f"line {i + 2}, column 'position'",
+                p("judgements.csv"),
+                f"line {i + 2}, column 'position'",
                 "position must lie within [position_low, position_high]",
             )
     if missing := sorted(codes - set(judgements["iso3"])):
@@ -291,18 +304,23 @@ def load_world(data_dir: str | Path | None = None) -> World:
     for i, row in parameters.iterrows():
         if not row["low"] <= row["value"] <= row["high"]:
             raise DataError(
-                p("parameters.csv"), f"line {i + 2}, column 'value'", "value must lie within [low, high]"
+                p("parameters.csv"),
+                f"line {i + 2}, column 'value'",
+                "value must lie within [low, high]",
             )
 
     implications = _read_yaml_list(p("implications.yaml"), Implication)
     for iid, refs in implications["claims"].items():
         if unknown := sorted(set(refs) - claim_ids):
-            raise DataError(p("implications.yaml"), f"id {iid!r}, field 'claims'", f"unknown claims {unknown}")
+            raise DataError(
+                p("implications.yaml"), f"id {iid!r}, field 'claims'", f"unknown claims {unknown}"
+            )
     for iid, row in implications.iterrows():
         needs_threshold = row["expected"] in ("above", "below")
         if needs_threshold != (row["threshold"] is not None and not pd.isna(row["threshold"])):
             raise DataError(
-                p("implications.yaml"), f"id {iid!r}, field 'threshold'",
+                p("implications.yaml"),
+                f"id {iid!r}, field 'threshold'",
                 "a threshold is needed for above/below and only for them",
             )
 

@@ -30,7 +30,9 @@ def trade() -> pd.DataFrame:
 
 
 def test_capability_balance_shares_and_missing(figures):
-    table = ind.capability_balance(figures, alliance=["A", "B"], rivals=["C"]).set_index(["bloc", "indicator"])
+    table = ind.capability_balance(figures, alliance=["A", "B"], rivals=["C"]).set_index(
+        ["bloc", "indicator"]
+    )
     assert table.loc[("alliance", "gdp_usd"), "total"] == 16.0
     assert table.loc[("alliance", "gdp_usd"), "share"] == pytest.approx(0.8)
     assert table.loc[("rivals", "cinc"), "share"] == pytest.approx(0.2)
@@ -61,18 +63,24 @@ def test_trade_exposure_shares_of_total_trade(trade):
 
 
 def test_isolation_of_a_dependent_actor():
-    trade = pd.DataFrame({"a": ["X", "Y", "X"], "b": ["Y", "Z", "Z"], "trade_usd": [9.0, 50.0, 1.0]})
+    trade = pd.DataFrame(
+        {"a": ["X", "Y", "X"], "b": ["Y", "Z", "Z"], "trade_usd": [9.0, 50.0, 1.0]}
+    )
     groupings = pd.DataFrame(
-        {"kind": ["defence_treaty", "security_forum", "defence_treaty"],
-         "members": [("X", "Y"), ("X", "Z"), ("Y", "Z")]}
-    )  # fmt: skip
+        {
+            "kind": ["defence_treaty", "security_forum", "defence_treaty"],
+            "members": [("X", "Y"), ("X", "Z"), ("Y", "Z")],
+        }
+    )
     result = ind.isolation(trade, total_trade=12.0, groupings=groupings, actor="X")
     assert result["partner_count"] == 2
     assert result["top_partner"] == "Y"
     assert result["top_partner_share"] == pytest.approx(0.75)
     assert result["herfindahl_lower_bound"] == pytest.approx(0.75**2 + (1 / 12) ** 2)
     assert result["defence_ties"] == 1
-    assert ind.isolation(trade, 12.0, groupings, "X", formal_alliance_member=True)["defence_ties"] == 2
+    assert (
+        ind.isolation(trade, 12.0, groupings, "X", formal_alliance_member=True)["defence_ties"] == 2
+    )
 
 
 def test_herfindahl():

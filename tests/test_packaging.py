@@ -16,15 +16,34 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_environment_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    wanted = dict(
+        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    conda = dict(_split(d) for d in env if isinstance(d, str) and not d.startswith(("python", "pip")))
+    conda = dict(
+        _split(d) for d in env if isinstance(d, str) and not d.startswith(("python", "pip"))
+    )
     assert conda == wanted
     assert all(spec.startswith(">=") and ",<" in spec for spec in wanted.values())
     assert {"pip": ["-e ."]} in env  # conda users get the project itself too
 
 
 def test_core_packages_are_declared():
-    names = {_split(r)[0] for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
-    assert {"pandas", "numpy", "scipy", "seaborn", "matplotlib", "papermill", "nbconvert", "nbclient",
-            "ipykernel", "jupyterlab", "pydantic", "pyyaml"} <= names  # fmt: skip
+    names = {
+        _split(r)[0]
+        for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    assert {
+        "pandas",
+        "numpy",
+        "scipy",
+        "seaborn",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "nbclient",
+        "ipykernel",
+        "jupyterlab",
+        "pydantic",
+        "pyyaml",
+    } <= names

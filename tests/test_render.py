@@ -48,14 +48,22 @@ def test_failing_notebook_keeps_previous_brief_and_others_go_on(tmp_path, world,
         new_code_cell('scenario = "x"\nreference = None', metadata={"tags": ["parameters"]}),
         new_code_cell('raise RuntimeError("deliberately broken")'),
     ]
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
     nbformat.write(nb, broken)
     monkeypatch.setattr(render_module, "SCENARIO_NOTEBOOK", broken)
     report = render(world, ["status-quo", "no-such-scenario"], tmp_path)
     assert not report.ok
     assert good.read_text() == "previous brief"
     assert (tmp_path / "_failed" / "status-quo.ipynb").exists()
-    assert "RuntimeError: deliberately broken" in (tmp_path / "_failed" / "status-quo.error.txt").read_text()
+    assert (
+        "RuntimeError: deliberately broken"
+        in (tmp_path / "_failed" / "status-quo.error.txt").read_text()
+    )
     lines = report.summary().splitlines()
     assert any(line.startswith("failed status-quo: cell") for line in lines)
     assert any(line.startswith("failed no-such-scenario:") for line in lines)

@@ -25,8 +25,14 @@ def write(folder: Path, ident: str, **fields) -> Path:
 
 def test_shipped_scenarios_load(world):
     ids = analysis.scenario_ids(world)
-    for required in ("status-quo", "asian-nato", "china-joins", "dprk-isolation",
-                     "inclusive-architecture", "korea-hedges"):  # fmt: skip
+    for required in (
+        "status-quo",
+        "asian-nato",
+        "china-joins",
+        "dprk-isolation",
+        "inclusive-architecture",
+        "korea-hedges",
+    ):
         assert required in ids
     for ident in ids:
         scenario = analysis.load_scenario(ident, world)
@@ -79,23 +85,38 @@ def test_shock_trade_scales_dyads_and_unrecorded_residual():
         ({"colour": "blue"}, "field 'colour'", "unknown key"),
         ({"alliance": {"add": ["XYZ"]}}, "field 'alliance.add'", "unknown actor 'XYZ'"),
         ({"rivals": ["ATL"]}, "field 'rivals'", "unknown actor 'ATL'"),
-        ({"judgements": {"CHN": {"position": 120, "rationale": "r"}}}, "field 'judgements.CHN.position'",
-         "less than or equal to 100"),
-        ({"judgements": {"CHN": {"position": -1, "rationale": "r"}}}, "field 'judgements.CHN.position'",
-         "greater than or equal to 0"),
+        (
+            {"judgements": {"CHN": {"position": 120, "rationale": "r"}}},
+            "field 'judgements.CHN.position'",
+            "less than or equal to 100",
+        ),
+        (
+            {"judgements": {"CHN": {"position": -1, "rationale": "r"}}},
+            "field 'judgements.CHN.position'",
+            "greater than or equal to 0",
+        ),
         ({"judgements": {"CHN": {"position": 10}}}, "field 'judgements.CHN.rationale'", "required"),
-        ({"trade_shocks": [{"between": ["PRK", "*"], "factor": -0.5, "rationale": "r"}]},
-         "field 'trade_shocks.0.factor'", "greater than or equal to 0"),
-        ({"trade_shocks": [{"between": ["PRK", "ZZZ"], "factor": 0.5, "rationale": "r"}]},
-         "field 'trade_shocks.0.between'", "unknown actor 'ZZZ'"),
+        (
+            {"trade_shocks": [{"between": ["PRK", "*"], "factor": -0.5, "rationale": "r"}]},
+            "field 'trade_shocks.0.factor'",
+            "greater than or equal to 0",
+        ),
+        (
+            {"trade_shocks": [{"between": ["PRK", "ZZZ"], "factor": 0.5, "rationale": "r"}]},
+            "field 'trade_shocks.0.between'",
+            "unknown actor 'ZZZ'",
+        ),
         ({"parameters": {"arms.speed": 1.0}}, "field 'parameters.arms.speed'", "unknown parameter"),
-        ({"parameters": {"trade.disruption_factor": 0.9}}, "field 'parameters.trade.disruption_factor'",
-         "outside its range"),
+        (
+            {"parameters": {"trade.disruption_factor": 0.9}},
+            "field 'parameters.trade.disruption_factor'",
+            "outside its range",
+        ),
         ({"claims": ["no-such-claim"]}, "field 'claims'", "unknown claim"),
         ({"rivals": ["USA"]}, "field 'rivals'", "cannot be in the alliance and a rival"),
         ({"alliance": {"remove": ["JPN"]}}, "field 'alliance.remove'", "not a member"),
     ],
-)  # fmt: skip
+)
 def test_bad_scenario_names_file_and_field(tmp_path, world, fields, where, message):
     path = write(tmp_path, "bad", **{**MINIMAL, **fields})
     with pytest.raises(ScenarioError) as caught:
@@ -157,8 +178,14 @@ def test_cli_run_json_headline(capsys):
     headline = json.loads(capsys.readouterr().out)
     assert "CHN" in headline["alliance_members"]
     values = headline["indicators"]
-    for key in ("alliance_share_cinc", "alliance_share_gdp", "cross_bloc_trade_usd",
-                "trade_at_risk_usd", "prk_top_partner_share", "polarisation"):  # fmt: skip
+    for key in (
+        "alliance_share_cinc",
+        "alliance_share_gdp",
+        "cross_bloc_trade_usd",
+        "trade_at_risk_usd",
+        "prk_top_partner_share",
+        "polarisation",
+    ):
         assert isinstance(values[key], float), key
     assert headline["findings"] and {"id", "verdict", "evidence"} <= set(headline["findings"][0])
 

@@ -15,8 +15,24 @@ SEED_PARAGRAPHS = range(1, 13)  # the essay has paragraphs 1-12
 
 def test_shipped_world_is_complete(world):
     assert len(world.actors) >= 16
-    required = {"USA", "CHN", "JPN", "KOR", "PRK", "RUS", "AUS", "IND", "PHL", "TWN", "VNM", "IDN",
-                "SGP", "THA", "MYS", "NZL"}  # fmt: skip
+    required = {
+        "USA",
+        "CHN",
+        "JPN",
+        "KOR",
+        "PRK",
+        "RUS",
+        "AUS",
+        "IND",
+        "PHL",
+        "TWN",
+        "VNM",
+        "IDN",
+        "SGP",
+        "THA",
+        "MYS",
+        "NZL",
+    }
     assert required <= set(world.actors.index)
     assert set(world.judgements.index) == set(world.actors.index)
     for indicator in ("cinc", "nuclear_warheads"):
@@ -48,8 +64,20 @@ def test_implications_link_claims_indicators_and_scenarios(world):
 
 
 def test_required_groupings_are_present(world):
-    for gid in ("us-japan-1960", "us-rok-1953", "anzus-1951", "us-philippines-1951",
-                "china-dprk-1961", "russia-dprk-2024", "quad", "aukus", "asean", "arf", "sco", "rcep"):  # fmt: skip
+    for gid in (
+        "us-japan-1960",
+        "us-rok-1953",
+        "anzus-1951",
+        "us-philippines-1951",
+        "china-dprk-1961",
+        "russia-dprk-2024",
+        "quad",
+        "aukus",
+        "asean",
+        "arf",
+        "sco",
+        "rcep",
+    ):
         assert gid in world.groupings.index, gid
 
 
