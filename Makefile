@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: briefs test lab lint golden clean
+.PHONY: briefs test lab lint golden bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -23,11 +23,14 @@ lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check analysis tests
-	$(BIN)/ruff check analysis tests
+	$(BIN)/ruff format --check analysis tests benchmarks
+	$(BIN)/ruff check analysis tests benchmarks notebooks
+
+bench: $(STAMP)  ## speed targets (reported in README.md)
+	$(BIN)/python benchmarks/scenarios.py
 
 golden: $(STAMP)  ## regenerate the notebook regression golden file after an intended change
-	$(BIN)/python -m tests.golden
+	$(BIN)/python tests/make_golden.py
 
 clean:
 	rm -rf $(VENV) rendered

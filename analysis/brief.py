@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown
 
 import analysis
 from analysis.indicators import BLOCS, KNOWN_INDICATORS
@@ -48,31 +48,35 @@ def reference_result(
     return run(load_scenario(ident, world), world) if ident else None
 
 
-def title(result: ScenarioResult, reference: ScenarioResult | None) -> Markdown:
-    """Title, the scenario's summary and what it is compared with."""
+def title(result: ScenarioResult, reference: ScenarioResult | None) -> HTML:
+    """Title, the scenario's summary and what it is compared with.
+
+    Author-written text is escaped and shown as HTML, so neither markup nor Markdown in a
+    scenario file can become a link or a script in the brief.
+    """
     s = result.scenario
     against = (
-        f"Compared with: *{text(reference.scenario.title)}*."
+        f"Compared with: <em>{text(reference.scenario.title)}</em>."
         if reference
-        else "This is the baseline."
+        else "This is the baseline the other scenarios are compared with."
     )
-    return Markdown(f"# {text(s.title)}\n\n{text(s.summary)}\n\n{against}")
+    return HTML(f"<h1>{text(s.title)}</h1>\n<p>{text(s.summary)}</p>\n<p>{against}</p>")
 
 
-def key_findings(result: ScenarioResult) -> Markdown:
+def key_findings(result: ScenarioResult) -> HTML:
     """The essay's implications about this scenario, each with its verdict and numbers."""
     if result.findings.empty:
-        return Markdown("No implication of the essay is tested against this scenario.")
-    lines = []
+        return HTML("<p>No implication of the essay is tested against this scenario.</p>")
+    items = []
     for f in result.findings.to_dict("records"):
         claims = ", ".join(f["claims"])
-        lines.append(
-            f"- **{VERDICT_MARK[f['verdict']]}** - {text(f['statement'])} "
-            f"<br><small>{text(f['evidence'])} (claims: {text(claims)})</small>"
+        items.append(
+            f"<li><strong>{VERDICT_MARK[f['verdict']]}</strong>: {text(f['statement'])}<br>"
+            f"<small>{text(f['evidence'])} (claims: {text(claims)})</small></li>"
         )
     counts = result.findings["verdict"].value_counts()
     tally = ", ".join(f"{n} {v}" for v, n in counts.items())
-    return Markdown(f"**{tally}.**\n\n" + "\n".join(lines))
+    return HTML(f"<p><strong>{tally}.</strong></p>\n<ul>\n" + "\n".join(items) + "\n</ul>")
 
 
 def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:

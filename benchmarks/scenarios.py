@@ -1,0 +1,44 @@
+"""Time loading the World and measuring every shipped scenario (`make bench`).
+
+Target: loading data/ plus measuring all scenarios, with findings, in under 1 s on one core,
+so that a brief's analysis is a small part of its rendering time.
+"""
+
+import time
+
+import analysis
+
+TARGET_SECONDS = 1.0
+
+
+def best_of(repeats: int, task) -> float:
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        task()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def main() -> int:
+    load = best_of(5, analysis.load_world)
+    world = analysis.load_world()
+    ids = analysis.scenario_ids(world)
+
+    def run_all() -> None:
+        for ident in ids:
+            analysis.run(analysis.load_scenario(ident, world), world)
+
+    runs = best_of(5, run_all)
+    total = load + runs
+    print(f"load_world: {1000 * load:.0f} ms")
+    print(f"run {len(ids)} scenarios with findings: {1000 * runs:.0f} ms")
+    print(
+        f"total {1000 * total:.0f} ms (target < {1000 * TARGET_SECONDS:.0f} ms): "
+        f"{'met' if total < TARGET_SECONDS else 'MISSED'}"
+    )
+    return 0 if total < TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
