@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Markdown
+from pandas.io.formats.style import Styler
 
 import analysis
 from analysis.indicators import BLOCS, KNOWN_INDICATORS
@@ -97,7 +98,7 @@ def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> 
     rows = []
     for key in HEADLINE:
         row = {
-            "Indicator": KNOWN_INDICATORS[key],
+            "Indicator": KNOWN_INDICATORS[key][0].upper() + KNOWN_INDICATORS[key][1:],
             "This scenario": format_value(key, result.values[key]),
         }
         if reference is not None:
@@ -146,7 +147,7 @@ def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) ->
     return table
 
 
-def judgement_changes(result: ScenarioResult) -> pd.DataFrame:
+def judgement_changes(result: ScenarioResult) -> pd.DataFrame | Styler:
     """The judgements this scenario changes, with its rationale for each."""
     rows = [
         {
@@ -158,7 +159,12 @@ def judgement_changes(result: ScenarioResult) -> pd.DataFrame:
     ]
     if not rows:
         return pd.DataFrame({"Change": ["none: every judgement as in data/judgements.csv"]})
-    return pd.DataFrame(rows).set_index("Actor").fillna("unchanged")
+    table = pd.DataFrame(rows).set_index("Actor").fillna("unchanged")
+    return (
+        table.style.set_uuid("judgements")
+        .format(precision=0)
+        .set_properties(subset=["Why (judgement)"], **{"text-align": "left"})
+    )
 
 
 def provenance(result: ScenarioResult, world: World) -> Markdown:

@@ -22,8 +22,8 @@ from nbconvert import HTMLExporter
 from analysis.errors import InputError
 from analysis.presentation import format_value
 from analysis.results import run
-from analysis.scenario import load_scenario
-from analysis.world import World
+from analysis.scenario import Scenario, load_scenario, scenario_ids
+from analysis.world import DATA_DIR, World
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
@@ -111,35 +111,56 @@ def _failure_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def render_scenario(world: World, ident: str, out: Path) -> Outcome:
-    """Execute and export one scenario brief; never raises for a scenario's own failure."""
+def describe(world: World, ident: str) -> tuple[Outcome, Scenario | None]:
+    """Load and measure a scenario for the index; a bad scenario becomes a failed Outcome."""
     try:
         scenario = load_scenario(ident, world)
         result = run(scenario, world)
     except InputError as exc:
-        return Outcome(ident, "failed", error=str(exc))
+        return Outcome(ident, "failed", error=str(exc)), None
     outcome = Outcome(
-        ident,
+        scenario.id,
         "rendered",
         scenario.title,
         scenario.summary,
         headline={k: format_value(k, result.values[k]) for k in INDEX_COLUMNS},
         verdicts=result.findings["verdict"].value_counts().to_dict(),
     )
+    return outcome, scenario
+
+
+def notebook_parameters(world: World, scenario: Scenario) -> dict[str, str]:
+    """Parameters for the scenario notebook: the id of a shipped scenario, else a full path."""
+    params = {"scenario": scenario.id}
+    if scenario.path.resolve() != (world.data_dir / "scenarios" / f"{scenario.id}.yaml").resolve():
+        params["scenario"] = str(scenario.path.resolve())
+    if world.data_dir.resolve() != DATA_DIR.resolve():
+        params["data"] = str(world.data_dir.resolve())
+    return params
+
+
+def render_scenario(world: World, ident: str, out: Path) -> Outcome:
+    """Execute and export one scenario brief; never raises for a scenario's own failure.
+
+    Output files are named by the scenario's validated id, never by the argument given.
+    """
+    outcome, scenario = describe(world, ident)
+    if scenario is None:
+        return outcome
     failed = out / "_failed"
     failed.mkdir(parents=True, exist_ok=True)
-    executed_path = failed / f".{ident}.running.ipynb"
+    executed_path = failed / f".{scenario.id}.running.ipynb"
     try:
-        executed = execute(SCENARIO_NOTEBOOK, {"scenario": ident}, executed_path)
+        executed = execute(SCENARIO_NOTEBOOK, notebook_parameters(world, scenario), executed_path)
     except Exception as exc:  # a broken notebook run must not stop the batch
         outcome.status, outcome.error = "failed", _failure_message(exc)
         if executed_path.exists():
-            os.replace(executed_path, failed / f"{ident}.ipynb")
-        write_atomic(failed / f"{ident}.error.txt", outcome.error + "\n")
+            os.replace(executed_path, failed / f"{scenario.id}.ipynb")
+        write_atomic(failed / f"{scenario.id}.error.txt", outcome.error + "\n")
         return outcome
     executed_path.unlink(missing_ok=True)
-    write_atomic(out / f"{ident}.html", to_html(executed, scenario.title))
-    for stale in (failed / f"{ident}.ipynb", failed / f"{ident}.error.txt"):
+    write_atomic(out / f"{scenario.id}.html", to_html(executed, scenario.title))
+    for stale in (failed / f"{scenario.id}.ipynb", failed / f"{scenario.id}.error.txt"):
         stale.unlink(missing_ok=True)
     return outcome
 
@@ -159,12 +180,20 @@ def write_index(outcomes: list[Outcome], out: Path) -> None:
 
 
 def render(world: World, scenarios: list[str], out: Path) -> RenderReport:
-    """Render one brief per scenario into `out`, then the index page."""
+    """Render one brief per scenario into `out`, then the index page of all scenarios."""
     start = time.perf_counter()
     outcomes = []
     for ident in scenarios:
         outcome = render_scenario(world, ident, out)
         print(f"{outcome.status:>8} {ident}", flush=True)
         outcomes.append(outcome)
-    write_index(outcomes, out)
-    return RenderReport(outcomes, time.perf_counter() - start)
+    report = RenderReport(outcomes, time.perf_counter() - start)
+    # The index lists every shipped scenario, also those not rendered in this run.
+    listed = list(outcomes)
+    for ident in scenario_ids(world):
+        if ident not in {o.scenario for o in outcomes}:
+            other, _ = describe(world, ident)
+            other.status = "not re-rendered" if other.status == "rendered" else other.status
+            listed.append(other)
+    write_index(listed, out)
+    return report

@@ -97,6 +97,8 @@ def scenario_ids(world: World | None = None) -> list[str]:
 
 
 def _locate(ident: str | Path, world: World, base: Path | None) -> Path:
+    """A scenario file: a .yaml path as given, else an id looked up beside `base`, then in
+    data/scenarios/."""
     candidate = Path(ident)
     if candidate.suffix in (".yaml", ".yml"):
         return candidate
@@ -105,8 +107,9 @@ def _locate(ident: str | Path, world: World, base: Path | None) -> Path:
         raise ScenarioError(
             text, "id", "a scenario id is lower-case letters, digits and '-' (no paths)"
         )
-    folder = base if base is not None else world.data_dir / "scenarios"
-    return folder / f"{text}.yaml"
+    shipped = world.data_dir / "scenarios" / f"{text}.yaml"
+    beside = base / f"{text}.yaml" if base is not None else shipped
+    return beside if beside.exists() else shipped
 
 
 def read_spec(path: Path) -> ScenarioSpec:

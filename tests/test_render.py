@@ -69,3 +69,24 @@ def test_failing_notebook_keeps_previous_brief_and_others_go_on(tmp_path, world,
     assert any(line.startswith("failed no-such-scenario:") for line in lines)
     assert lines[-1].startswith("0 rendered, 2 failed")
     assert "showing the previous brief" in (tmp_path / "index.html").read_text()
+
+
+def test_own_scenario_file_renders_under_its_id_with_text_kept_inert(tmp_path, world):
+    own = tmp_path / "drafts" / "my-case.yaml"
+    own.parent.mkdir()
+    own.write_text(
+        "id: my-case\n"
+        "title: 'Mine <script>alert(1)</script>'\n"
+        "summary: '<img src=x onerror=alert(2)> and [a link](javascript:alert(3))'\n"
+        "extends: asian-nato\n"
+    )
+    out = tmp_path / "out"
+    report = render(world, [str(own)], out)
+    assert report.ok, report.summary()
+    page = (out / "my-case.html").read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and 'href="javascript:' not in page
+    index = (out / "index.html").read_text()
+    assert "<script>alert(1)" not in index
+    assert "not re-rendered" in index  # shipped scenarios are still listed
