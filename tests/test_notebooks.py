@@ -53,6 +53,7 @@ def test_scenario_notebook_matches_golden_run():
             ("/cells/*/outputs", r"git commit `[0-9a-f]+`|git commit `unknown`", "git commit HASH"),
             ("/cells/*/outputs", r"data SHA-256 `[0-9a-f]+`", "data SHA-256 HASH"),
             ("/cells/*/outputs", r"<Figure size [^>]+>|<Axes: [^>]*>", "FIGURE"),
+            ("/cells/*/outputs", r" at 0x[0-9a-f]+>", ">"),  # object addresses in reprs
         ),
     )
     fixture.diff_color_words = False
