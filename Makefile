@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed targets (reported in README.md)
 	$(BIN)/python benchmarks/scenarios.py
+	bash benchmarks/render_vs_naive.sh
 
 golden: $(STAMP)  ## regenerate the notebook regression golden file after an intended change
 	$(BIN)/python tests/make_golden.py

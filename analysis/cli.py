@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd = commands.add_parser("render", help="render HTML briefs and the index page")
     render_cmd.add_argument("scenarios", nargs="*", help="scenario ids (default: all)")
     render_cmd.add_argument("--out", type=Path, default=Path("rendered"), help="output folder")
+    render_cmd.add_argument(
+        "--jobs", type=int, default=None, help="parallel warm kernels (default: number of cores)"
+    )
+    render_cmd.add_argument("--force", action="store_true", help="re-render unchanged briefs too")
+    render_cmd.add_argument("--scheduler", help="dask.distributed scheduler address to run jobs on")
     return parser
 
 
@@ -86,7 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "render":
             from analysis.render import render
 
-            report = render(world, args.scenarios or scenario_ids(world), args.out)
+            report = render(
+                world, args.scenarios or scenario_ids(world), args.out,
+                jobs=args.jobs, force=args.force, scheduler=args.scheduler,
+            )  # fmt: skip
             print(report.summary())
             return 0 if report.ok else 1
     except InputError as exc:

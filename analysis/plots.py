@@ -50,6 +50,7 @@ def capability_shares(result: ScenarioResult, reference: ScenarioResult | None =
         ax=ax,
         orient="h",
         saturation=1,
+        errorbar=None,  # one value per bar: nothing to estimate
     )
     ax.set_xlabel("Share of the 16 modelled actors' total")
     ax.set_ylabel("")
@@ -76,11 +77,11 @@ def positions(result: ScenarioResult) -> plt.Axes:
     """Actors on the alliance scale: judged position and plausible range, sized by capability."""
     table = result.positions.sort_values("position")
     _, ax = plt.subplots(figsize=(9, 0.32 * len(table) + 1.2))
-    for y, (_, row) in enumerate(table.iterrows()):
-        colour = BLOC_COLOURS[row["bloc"]]
-        ax.plot([row["position_low"], row["position_high"]], [y, y], color=colour, alpha=0.4, lw=3)
-        size = 40 + 1500 * (row["capability_weight"] if pd.notna(row["capability_weight"]) else 0)
-        ax.scatter(row["position"], y, s=size, color=colour, zorder=3, edgecolor="white")
+    rows = range(len(table))
+    colours = table["bloc"].map(BLOC_COLOURS).tolist()
+    ax.hlines(rows, table["position_low"], table["position_high"], colors=colours, alpha=0.4, lw=3)
+    sizes = 40 + 1500 * table["capability_weight"].fillna(0)
+    ax.scatter(table["position"], rows, s=sizes, c=colours, zorder=3, edgecolors="white")
     ax.set_yticks(range(len(table)), table["name"])
     ax.set_xlim(-2, 102)
     ax.set_xticks([0, 25, 50, 75, 100])

@@ -1,32 +1,40 @@
-"""Batch rendering: execute the scenario notebook with papermill for each scenario and export
-it to an HTML brief with nbconvert (code hidden), then write an index page.
+"""Batch rendering of briefs: plan, skip what is unchanged, execute on warm kernels in
+parallel (or on a dask.distributed cluster), export HTML with nbconvert, write atomically.
 
-A failing scenario keeps its previous brief, leaves its executed notebook and error in
-`<out>/_failed/`, and does not stop the others.
+One driver process runs papermill and nbconvert for every job. A failed job keeps the
+previous brief and leaves its executed notebook and error in `<out>/_failed/`; the batch
+goes on and the exit status says so.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
+import queue
+import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
-
-import jinja2
-import nbformat
-import papermill
-from nbconvert import HTMLExporter
 
 from analysis.errors import InputError
 from analysis.presentation import format_value
 from analysis.results import run
-from analysis.scenario import Scenario, load_scenario, scenario_ids
+from analysis.scenario import Scenario, load_scenario
 from analysis.world import DATA_DIR, World
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
+REQUIRED_PARAMETERS = {"scenario"}
 INDEX_COLUMNS = (
     "alliance_size",
     "alliance_share_cinc",
@@ -34,99 +42,111 @@ INDEX_COLUMNS = (
     "trade_at_risk_usd",
     "polarisation",
 )
+CACHE_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "papermill", "ipykernel")
+MANIFEST = "_manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One brief to render: a notebook, its parameters and the cache key of its inputs."""
+
+    id: str
+    notebook: str
+    parameters: dict[str, str]
+    title: str
+    key: str
 
 
 @dataclass
-class Outcome:
-    """What happened to one brief."""
+class JobResult:
+    """What executing a job produced: the HTML, or the error and the executed notebook."""
 
-    scenario: str
-    status: str  # "rendered" or "failed"
+    id: str
+    html: str | None = None
+    error: str = ""
+    executed: str | None = None  # the executed notebook as JSON, kept when a cell failed
+    notebook: object = None  # the executed notebook between execution and export
+
+
+@dataclass
+class Brief:
+    """One row of the index, also kept in the manifest for briefs that were skipped."""
+
+    id: str
+    status: str  # rendered | skipped | failed
     title: str = ""
     summary: str = ""
     headline: dict[str, str] = field(default_factory=dict)
     verdicts: dict[str, int] = field(default_factory=dict)
+    key: str = ""
+    rendered_at: str = ""
     error: str = ""
 
 
 @dataclass
 class RenderReport:
-    outcomes: list[Outcome]
+    briefs: list[Brief]
     seconds: float
 
     @property
     def ok(self) -> bool:
-        return all(o.status == "rendered" for o in self.outcomes)
+        return all(b.status != "failed" for b in self.briefs)
+
+    def count(self, status: str) -> int:
+        return sum(b.status == status for b in self.briefs)
 
     def summary(self) -> str:
-        lines = [f"failed {o.scenario}: {o.error}" for o in self.outcomes if o.status == "failed"]
-        done = sum(o.status == "rendered" for o in self.outcomes)
-        lines.append(f"{done} rendered, {len(self.outcomes) - done} failed in {self.seconds:.1f} s")
+        lines = [f"failed {b.id}: {b.error}" for b in self.briefs if b.status == "failed"]
+        lines.append(
+            f"{self.count('rendered')} rendered, {self.count('skipped')} skipped, "
+            f"{self.count('failed')} failed in {self.seconds:.1f} s"
+        )
         return "\n".join(lines)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+# -- planning -------------------------------------------------------------------------------
 
 
-def execute(notebook: Path, parameters: dict[str, object], output: Path) -> nbformat.NotebookNode:
-    """Run a notebook with papermill (parameters injected after its `parameters` cell).
-
-    The executed notebook is written to `output`, also when a cell fails.
-    """
-    return papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(notebook.parent),
-    )
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
 
 
-def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """A self-contained HTML brief: outputs only, code and prompts hidden."""
-    exporter = HTMLExporter(
-        template_name="lab",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    return body
+def scenario_files(world: World, scenario: Scenario) -> set[Path]:
+    """Scenario files a brief reads: its own chain, its reference's, and those its findings use."""
+    files = set(scenario.files)
+    imps = world.implications
+    refs = {scenario.reference} | set(imps.loc[imps["scenario"] == scenario.id, "reference"])
+    for ref in refs:
+        if isinstance(ref, str):
+            files |= set(load_scenario(ref, world).files)
+    return files
 
 
-def _failure_message(exc: BaseException) -> str:
-    if isinstance(exc, papermill.PapermillExecutionError):
-        return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-    return f"{type(exc).__name__}: {exc}"
+def _file_parts(files: list[Path], root: Path) -> list[bytes]:
+    return [str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files]
 
 
-def describe(world: World, ident: str) -> tuple[Outcome, Scenario | None]:
-    """Load and measure a scenario for the index; a bad scenario becomes a failed Outcome."""
-    try:
-        scenario = load_scenario(ident, world)
-        result = run(scenario, world)
-    except InputError as exc:
-        return Outcome(ident, "failed", error=str(exc)), None
-    outcome = Outcome(
-        scenario.id,
-        "rendered",
-        scenario.title,
-        scenario.summary,
-        headline={k: format_value(k, result.values[k]) for k in INDEX_COLUMNS},
-        verdicts=result.findings["verdict"].value_counts().to_dict(),
-    )
-    return outcome, scenario
+def shared_inputs(world: World, notebook: Path) -> str:
+    """Digest of what every brief of `notebook` reads: the notebook, the data files other
+    than scenarios, the analysis sources and the versions of the key packages."""
+    shipped = world.data_dir / "scenarios"
+    data = sorted(p for p in world.data_dir.rglob("*") if p.is_file() and p.parent != shipped)
+    sources = sorted(p for p in (ROOT / "analysis").rglob("*") if p.suffix in (".py", ".j2"))
+    versions = " ".join(f"{name}={metadata.version(name)}" for name in CACHE_PACKAGES)
+    parts = [versions.encode(), notebook.read_bytes()]
+    parts += _file_parts(data, world.data_dir) + _file_parts(sources, ROOT)
+    return _digest(*parts)
+
+
+def cache_key(shared: str, world: World, scenario: Scenario, parameters: dict) -> str:
+    """Hash of everything one brief depends on: the shared inputs, its parameters and the
+    scenario files it reads (so editing one scenario re-renders only its dependants)."""
+    files = sorted(scenario_files(world, scenario))
+    parts = [shared.encode(), json.dumps(parameters, sort_keys=True).encode()]
+    return _digest(*parts, *[str(p).encode() + b"\0" + p.read_bytes() for p in files])
 
 
 def notebook_parameters(world: World, scenario: Scenario) -> dict[str, str]:
@@ -139,61 +159,294 @@ def notebook_parameters(world: World, scenario: Scenario) -> dict[str, str]:
     return params
 
 
-def render_scenario(world: World, ident: str, out: Path) -> Outcome:
-    """Execute and export one scenario brief; never raises for a scenario's own failure.
+def check_parameters(notebook: Path, parameters: dict[str, object], required: set[str]) -> None:
+    """Reject parameters the notebook does not declare, and required ones that are missing."""
+    import papermill
 
-    Output files are named by the scenario's validated id, never by the argument given.
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    if unknown := sorted(set(parameters) - declared):
+        raise InputError(notebook, "parameters", f"unknown {unknown}; declared: {sorted(declared)}")
+    if missing := sorted(required - set(parameters)):
+        raise InputError(notebook, "parameters", f"missing required {missing}")
+
+
+def describe(world: World, scenario: Scenario, key: str) -> Brief:
+    """The index row of a scenario: title, summary, headline numbers and verdict counts."""
+    result = run(scenario, world)
+    return Brief(
+        scenario.id,
+        "rendered",
+        scenario.title,
+        scenario.summary,
+        headline={k: format_value(k, result.values[k]) for k in INDEX_COLUMNS},
+        verdicts=result.findings["verdict"].value_counts().to_dict(),
+        key=key,
+    )
+
+
+# -- execution ------------------------------------------------------------------------------
+
+_local = threading.local()  # per dask worker thread: its warm kernel
+_kernels: list = []
+_kernels_lock = threading.Lock()
+
+
+def _thread_kernel(cwd: Path):
+    """This thread's warm kernel, started on first use (a dask worker thread)."""
+    from analysis.kernels import WarmKernel
+
+    if getattr(_local, "kernel", None) is None:
+        _local.kernel = WarmKernel(cwd)
+        with _kernels_lock:
+            _kernels.append(_local.kernel)
+    return _local.kernel
+
+
+def shutdown_kernels() -> None:
+    with _kernels_lock:
+        while _kernels:
+            _kernels.pop().shutdown()
+
+
+_export_lock = threading.Lock()
+_html_exporter = None
+
+
+def _exporter():
+    """The process's HTML exporter (its templates load once): outputs only, code hidden.
+
+    Callers hold `_export_lock`: exporting is CPU-bound, so one at a time loses nothing.
     """
-    outcome, scenario = describe(world, ident)
-    if scenario is None:
-        return outcome
-    failed = out / "_failed"
-    failed.mkdir(parents=True, exist_ok=True)
-    executed_path = failed / f".{scenario.id}.running.ipynb"
+    global _html_exporter
+    from nbconvert import HTMLExporter
+
+    if _html_exporter is None:
+        _html_exporter = HTMLExporter(
+            template_name="lab", exclude_input=True, exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )  # fmt: skip
+    return _html_exporter
+
+
+def _failure_message(exc: BaseException, sources: list[str]) -> str:
+    """One line: the failing cell's position in the source notebook (from 1), the exception."""
+    import papermill
+
+    if isinstance(exc, papermill.PapermillExecutionError):
+        where = sources.index(exc.source) + 1 if exc.source in sources else exc.exec_count
+        return f"cell {where}: {exc.ename}: {exc.evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _execute(job: Job, kernel) -> JobResult:
+    """Run the job's notebook on a warm kernel; on failure keep the executed notebook."""
+    import nbformat
+
+    notebook = nbformat.read(job.notebook, as_version=4)
+    sources = [c.source for c in notebook.cells]
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "executed.ipynb"
+        try:
+            executed = kernel.execute(notebook, job.parameters, output)
+        except Exception as exc:  # a broken notebook must not stop the batch
+            saved = kernel.failed_notebook(output)
+            text = nbformat.writes(saved) if saved is not None else None
+            return JobResult(job.id, error=_failure_message(exc, sources), executed=text)
+    return JobResult(job.id, notebook=executed)
+
+
+def _export(job: Job, result: JobResult) -> JobResult:
+    """Turn an executed notebook into the HTML brief (no kernel needed)."""
+    if result.notebook is not None:
+        resources = {"metadata": {"name": job.title}}
+        with _export_lock:
+            result.html, _ = _exporter().from_notebook_node(result.notebook, resources=resources)
+        result.notebook = None
+    return result
+
+
+def execute_job(job: Job) -> JobResult:
+    """Execute one job on this thread's warm kernel and export it (a dask worker's task)."""
+    return _export(job, _execute(job, _thread_kernel(Path(job.notebook).parent)))
+
+
+def _run_local(jobs: list[Job], workers: int) -> Iterator[JobResult]:
+    """Launch `workers` warm kernels now, so they boot while the driver does other work, and
+    return the results as jobs finish. A job borrows a free kernel and gives it back before
+    its HTML is exported, so the kernel moves on to the next job meanwhile."""
+    from analysis.kernels import WarmKernel
+
+    count = max(1, min(workers, len(jobs)))
+    kernels = [WarmKernel(Path(jobs[0].notebook).parent) for _ in range(count)]
+
+    def results() -> Iterator[JobResult]:
+        idle: queue.Queue = queue.Queue()
+        for kernel in kernels:
+            idle.put(kernel)
+
+        def work(job: Job) -> JobResult:
+            kernel = idle.get()
+            try:
+                result = _execute(job, kernel)
+            finally:
+                idle.put(kernel)
+            return _export(job, result)
+
+        try:
+            with ThreadPoolExecutor(max_workers=2 * count) as pool:
+                for future in as_completed([pool.submit(work, job) for job in jobs]):
+                    yield future.result()
+        finally:
+            for kernel in kernels:
+                kernel.shutdown()
+
+    return results()
+
+
+def _run_dask(jobs: list[Job], scheduler: str) -> Iterator[JobResult]:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(scheduler) as client:
+        futures = [
+            client.submit(execute_job, job, key=f"brief-{job.id}-{job.key[:12]}") for job in jobs
+        ]
+        try:
+            for future in dask_completed(futures):
+                yield future.result()
+        finally:
+            shutdown_kernels()  # kernels of in-process workers (a LocalCluster without processes)
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        executed = execute(SCENARIO_NOTEBOOK, notebook_parameters(world, scenario), executed_path)
-    except Exception as exc:  # a broken notebook run must not stop the batch
-        outcome.status, outcome.error = "failed", _failure_message(exc)
-        if executed_path.exists():
-            os.replace(executed_path, failed / f"{scenario.id}.ipynb")
-        write_atomic(failed / f"{scenario.id}.error.txt", outcome.error + "\n")
-        return outcome
-    executed_path.unlink(missing_ok=True)
-    write_atomic(out / f"{scenario.id}.html", to_html(executed, scenario.title))
-    for stale in (failed / f"{scenario.id}.ipynb", failed / f"{scenario.id}.error.txt"):
-        stale.unlink(missing_ok=True)
-    return outcome
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def write_index(outcomes: list[Outcome], out: Path) -> None:
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `out` so two renders cannot interleave their writes."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".render.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another render into {out} to finish", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(out: Path) -> dict[str, dict]:
+    try:
+        return json.loads((out / MANIFEST).read_text())["briefs"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def write_index(briefs: list[Brief], out: Path) -> None:
     """index.html: every brief with its title, summary, headline numbers and status."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
     )
     page = env.get_template("index.html.j2").render(
-        outcomes=outcomes,
+        briefs=briefs,
         columns=INDEX_COLUMNS,
-        exists={o.scenario: (out / f"{o.scenario}.html").exists() for o in outcomes},
+        exists={b.id: (out / f"{b.id}.html").exists() for b in briefs},
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     write_atomic(out / "index.html", page)
 
 
-def render(world: World, scenarios: list[str], out: Path) -> RenderReport:
-    """Render one brief per scenario into `out`, then the index page of all scenarios."""
+def _store(result: JobResult, brief: Brief, out: Path) -> None:
+    failed = out / "_failed"
+    if result.html is not None:
+        write_atomic(out / f"{result.id}.html", result.html)
+        brief.status, brief.rendered_at = (
+            "rendered",
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        for stale in (failed / f"{result.id}.ipynb", failed / f"{result.id}.error.txt"):
+            stale.unlink(missing_ok=True)
+    else:
+        brief.status, brief.error = "failed", result.error
+        if result.executed is not None:
+            write_atomic(failed / f"{result.id}.ipynb", result.executed)
+        write_atomic(failed / f"{result.id}.error.txt", result.error + "\n")
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def render(
+    world: World,
+    scenarios: list[str],
+    out: Path,
+    jobs: int | None = None,
+    force: bool = False,
+    scheduler: str | None = None,
+) -> RenderReport:
+    """Render one brief per scenario into `out` (skipping unchanged ones), then the index."""
     start = time.perf_counter()
-    outcomes = []
-    for ident in scenarios:
-        outcome = render_scenario(world, ident, out)
-        print(f"{outcome.status:>8} {ident}", flush=True)
-        outcomes.append(outcome)
-    report = RenderReport(outcomes, time.perf_counter() - start)
-    # The index lists every shipped scenario, also those not rendered in this run.
-    listed = list(outcomes)
-    for ident in scenario_ids(world):
-        if ident not in {o.scenario for o in outcomes}:
-            other, _ = describe(world, ident)
-            other.status = "not re-rendered" if other.status == "rendered" else other.status
-            listed.append(other)
-    write_index(listed, out)
-    return report
+    with locked(out):
+        manifest = read_manifest(out)
+        shared = shared_inputs(world, SCENARIO_NOTEBOOK)
+        briefs: dict[str, Brief] = {}
+        planned: dict[str, Scenario] = {}
+        todo: list[Job] = []
+        for ident in scenarios:
+            try:
+                scenario = load_scenario(ident, world)
+            except InputError as exc:
+                briefs[ident] = Brief(ident, "failed", error=str(exc))
+                continue
+            params = notebook_parameters(world, scenario)
+            key = cache_key(shared, world, scenario, params)
+            old = manifest.get(scenario.id)
+            if not force and old and old["key"] == key and (out / f"{scenario.id}.html").exists():
+                briefs[scenario.id] = Brief(**{**old, "status": "skipped", "error": ""})
+                continue
+            planned[scenario.id] = scenario
+            todo.append(Job(scenario.id, str(SCENARIO_NOTEBOOK), params, scenario.title, key))
+        if todo:
+            for job in todo:  # before any kernel starts
+                check_parameters(Path(job.notebook), job.parameters, REQUIRED_PARAMETERS)
+            if scheduler:
+                results = _run_dask(todo, scheduler)
+            else:
+                results = _run_local(todo, jobs or os.cpu_count() or 1)
+            for job in todo:  # while the kernels boot
+                briefs[job.id] = describe(world, planned[job.id], job.key)
+            from tqdm import tqdm
+
+            progress = tqdm(results, total=len(todo), desc="rendering", unit="brief", disable=None)
+            for result in progress:
+                _store(result, briefs[result.id], out)
+        for brief in briefs.values():
+            if brief.status != "failed":
+                manifest[brief.id] = asdict(brief)
+        write_atomic(out / MANIFEST, json.dumps({"version": 1, "briefs": manifest}, indent=1))
+        listed = list(briefs.values())
+        listed += [
+            Brief(**{**row, "status": "not re-rendered"})
+            for ident, row in manifest.items()
+            if ident not in briefs
+        ]
+        write_index(listed, out)
+    return RenderReport(list(briefs.values()), time.perf_counter() - start)

@@ -76,6 +76,7 @@ class Scenario:
     summary: str
     path: Path
     lineage: tuple[str, ...]
+    files: tuple[Path, ...]  # the scenario's file and those it extends
     reference: str | None
     architecture: float
     alliance: tuple[str, ...]
@@ -238,6 +239,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
         summary=head.summary,
         path=head_path,
         lineage=tuple(spec.id for _, spec in chain),
+        files=tuple(file for file, _ in chain),
         reference=reference,
         architecture=float(architecture),
         alliance=tuple(alliance),

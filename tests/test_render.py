@@ -1,15 +1,32 @@
-"""End-to-end rendering into a temporary folder, and a failing notebook keeping the old brief."""
+"""Rendering: end to end into a temporary folder, failure isolation, caching, warm-kernel
+isolation, strict parameters and concurrent renders."""
 
 import html
+import json
 import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 import analysis
+from analysis import InputError
 from analysis import render as render_module
-from analysis.render import render
+from analysis.kernels import WarmKernel
+from analysis.render import NOTEBOOKS, check_parameters, render
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
+
+def notebook(path: Path, *sources: str) -> Path:
+    cells = [new_code_cell(sources[0], metadata={"tags": ["parameters"]})]
+    cells += [new_code_cell(s) for s in sources[1:]]
+    nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC}), path)
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -31,44 +48,147 @@ def test_every_scenario_gets_a_brief_and_the_index_links_them(rendered, world):
         assert re.search(r'<img[^>]+src="data:image/png;base64,', page)  # charts embedded
         assert "load_world" not in page  # code hidden
         assert f'href="{ident}.html"' in index
+    manifest = json.loads((out / "_manifest.json").read_text())["briefs"]
+    assert set(manifest) == set(analysis.scenario_ids(world))
 
 
 def test_brief_shows_the_essays_findings_with_numbers(rendered):
     out, _ = rendered
     page = (out / "china-joins.html").read_text()
-    assert "china-joining-depolarises" not in page  # ids stay internal; statements are shown
     assert re.search(r"polarisation = 0\.\d{4} \(asian-nato: 0\.\d{4}; expected decrease\)", page)
+
+
+def test_unchanged_briefs_are_skipped_and_force_renders_again(rendered, world):
+    out, _ = rendered
+    before = (out / "status-quo.html").stat().st_mtime_ns
+    report = render(world, ["status-quo"], out)
+    assert [b.status for b in report.briefs] == ["skipped"]
+    assert (out / "status-quo.html").stat().st_mtime_ns == before
+    assert report.summary().endswith(re.search(r"in [\d.]+ s$", report.summary()).group())
+    assert report.summary().startswith("0 rendered, 1 skipped, 0 failed")
+    forced = render(world, ["status-quo"], out, force=True)
+    assert [b.status for b in forced.briefs] == ["rendered"]
+
+
+def test_changed_scenario_file_re_renders_only_what_depends_on_it(tmp_path, data_copy):
+    out = tmp_path / "out"
+    world = analysis.load_world(data_copy)
+    first = render(world, analysis.scenario_ids(world), out)
+    assert first.count("rendered") == 6, first.summary()
+    path = data_copy / "scenarios" / "china-joins.yaml"
+    path.write_text(path.read_text().replace('title: "', 'title: "Edited - ', 1))
+    world = analysis.load_world(data_copy)
+    second = render(world, analysis.scenario_ids(world), out)
+    assert {b.id for b in second.briefs if b.status == "rendered"} == {"china-joins"}
+    assert "Edited -" in (out / "china-joins.html").read_text()
+    # asian-nato is extended by three scenarios and is their reference.
+    path = data_copy / "scenarios" / "asian-nato.yaml"
+    path.write_text(path.read_text() + "\n# a comment changes the file\n")
+    world = analysis.load_world(data_copy)
+    third = render(world, analysis.scenario_ids(world), out)
+    assert {b.id for b in third.briefs if b.status == "rendered"} == {
+        "asian-nato", "china-joins", "dprk-isolation", "korea-hedges",
+    }  # fmt: skip
 
 
 def test_failing_notebook_keeps_previous_brief_and_others_go_on(tmp_path, world, monkeypatch):
     good = tmp_path / "status-quo.html"
     good.write_text("previous brief")
-    broken = tmp_path / "broken.ipynb"
-    cells = [
-        new_code_cell('scenario = "x"\nreference = None', metadata={"tags": ["parameters"]}),
-        new_code_cell('raise RuntimeError("deliberately broken")'),
-    ]
-    nb = new_notebook(
-        cells=cells,
-        metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
+    broken = notebook(
+        tmp_path / "broken.ipynb",
+        'scenario = "x"\nreference = None\ndata = None',
+        "x = 1",
+        'raise RuntimeError("deliberately broken")',
     )
-    nbformat.write(nb, broken)
     monkeypatch.setattr(render_module, "SCENARIO_NOTEBOOK", broken)
     report = render(world, ["status-quo", "no-such-scenario"], tmp_path)
     assert not report.ok
     assert good.read_text() == "previous brief"
     assert (tmp_path / "_failed" / "status-quo.ipynb").exists()
-    assert (
-        "RuntimeError: deliberately broken"
-        in (tmp_path / "_failed" / "status-quo.error.txt").read_text()
-    )
+    error = (tmp_path / "_failed" / "status-quo.error.txt").read_text()
+    assert error == "cell 3: RuntimeError: deliberately broken\n"  # counted in the source notebook
     lines = report.summary().splitlines()
-    assert any(line.startswith("failed status-quo: cell") for line in lines)
+    assert "failed status-quo: cell 3: RuntimeError: deliberately broken" in lines
     assert any(line.startswith("failed no-such-scenario:") for line in lines)
-    assert lines[-1].startswith("0 rendered, 2 failed")
+    assert lines[-1].startswith("0 rendered, 0 skipped, 2 failed")
     assert "showing the previous brief" in (tmp_path / "index.html").read_text()
+
+
+def test_warm_kernel_does_not_leak_state_between_notebooks(tmp_path):
+    polluter = notebook(
+        tmp_path / "a.ipynb",
+        "value = 1",
+        "import matplotlib\nimport pandas as pd\nsecret = 42\n"
+        'pd.set_option("display.precision", 1)\nmatplotlib.rcParams["lines.linewidth"] = 9',
+    )
+    probe = notebook(
+        tmp_path / "b.ipynb",
+        "value = 2",
+        "import matplotlib\nimport pandas as pd\n"
+        'print("secret" in globals(), pd.get_option("display.precision"), '
+        'matplotlib.rcParams["lines.linewidth"], value)',
+    )
+
+    def outputs(nb):
+        return [c.get("outputs") for c in nb.cells if c.cell_type == "code"]
+
+    def run(kernel, path, name):
+        nb = nbformat.read(path, as_version=4)
+        return kernel.execute(nb, {"value": 3}, tmp_path / name)
+
+    fresh = WarmKernel(tmp_path)
+    try:
+        alone = run(fresh, probe, "alone.ipynb")
+    finally:
+        fresh.shutdown()
+    warm = WarmKernel(tmp_path)
+    try:
+        run(warm, polluter, "first.ipynb")
+        after = run(warm, probe, "second.ipynb")
+    finally:
+        warm.shutdown()
+    assert outputs(after) == outputs(alone)
+    assert "False 6 1.5 3" in after.cells[-1].outputs[0]["text"]
+
+
+def test_brief_in_a_used_kernel_equals_brief_in_a_fresh_one(tmp_path):
+    scenario_nb = nbformat.read(NOTEBOOKS / "02_scenario.ipynb", as_version=4)
+
+    def texts(nb):
+        return [
+            o.get("data", {}).get("text/html") or o.get("text")
+            for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            if o.get("output_type") != "display_data" or "text/html" in o.get("data", {})
+        ]  # fmt: skip
+
+    fresh = WarmKernel(NOTEBOOKS)
+    try:
+        alone = fresh.execute(scenario_nb, {"scenario": "korea-hedges"}, tmp_path / "1.ipynb")
+    finally:
+        fresh.shutdown()
+    warm = WarmKernel(NOTEBOOKS)
+    try:
+        warm.execute(scenario_nb, {"scenario": "china-joins"}, tmp_path / "2.ipynb")
+        after = warm.execute(scenario_nb, {"scenario": "korea-hedges"}, tmp_path / "3.ipynb")
+    finally:
+        warm.shutdown()
+    strip = lambda items: [re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "", t or "") for t in items]  # noqa: E731
+    assert strip(texts(after)) == strip(texts(alone))
+
+
+def test_unknown_or_missing_parameters_are_rejected_before_any_kernel(tmp_path, world, monkeypatch):
+    nb = notebook(tmp_path / "p.ipynb", 'scenario = "x"\nreference = None\ndata = None', "pass")
+    with pytest.raises(InputError, match=r"unknown \['colour'\]"):
+        check_parameters(nb, {"scenario": "a", "colour": "red"}, {"scenario"})
+    with pytest.raises(InputError, match=r"missing required \['scenario'\]"):
+        check_parameters(nb, {"reference": "a"}, {"scenario"})
+    stale = notebook(tmp_path / "stale.ipynb", "reference = None", "pass")  # no `scenario`
+    monkeypatch.setattr(render_module, "SCENARIO_NOTEBOOK", stale)
+    started = []
+    monkeypatch.setattr(render_module, "_run_local", lambda *a: started.append(a) or iter(()))
+    with pytest.raises(InputError, match=r"unknown \['scenario'\]"):
+        render(world, ["status-quo"], tmp_path / "out")
+    assert not started
 
 
 def test_own_scenario_file_renders_under_its_id_with_text_kept_inert(tmp_path, world):
@@ -87,6 +207,41 @@ def test_own_scenario_file_renders_under_its_id_with_text_kept_inert(tmp_path, w
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page and 'href="javascript:' not in page
-    index = (out / "index.html").read_text()
-    assert "<script>alert(1)" not in index
-    assert "not re-rendered" in index  # shipped scenarios are still listed
+    assert "<script>alert(1)" not in (out / "index.html").read_text()
+
+
+class _Checker(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.closed = False
+
+    def handle_endtag(self, tag):
+        self.closed = self.closed or tag == "html"
+
+
+def test_two_concurrent_renders_leave_valid_files(tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "analysis", "render", "status-quo", "china-joins",
+               "--out", str(out), "--force", "--jobs", "1"]  # fmt: skip
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    for name in ("status-quo.html", "china-joins.html", "index.html"):
+        checker = _Checker()
+        checker.feed((out / name).read_text())
+        assert checker.closed, name
+    json.loads((out / "_manifest.json").read_text())
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_dask_scheduler_renders_like_local(tmp_path, world):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster:
+        report = render(world, ["korea-hedges"], tmp_path, scheduler=cluster.scheduler_address)
+    assert report.ok, report.summary()
+    page = (tmp_path / "korea-hedges.html").read_text()
+    assert "South Korea stays out" in page and "Key findings" in page
