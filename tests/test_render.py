@@ -16,6 +16,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 import analysis
 from analysis import InputError
 from analysis import render as render_module
+from analysis.cli import main
 from analysis.kernels import WarmKernel
 from analysis.render import NOTEBOOKS, check_parameters, render
 
@@ -91,27 +92,30 @@ def test_changed_scenario_file_re_renders_only_what_depends_on_it(tmp_path, data
     }  # fmt: skip
 
 
-def test_failing_notebook_keeps_previous_brief_and_others_go_on(tmp_path, world, monkeypatch):
-    good = tmp_path / "status-quo.html"
-    good.write_text("previous brief")
+def test_one_broken_scenario_keeps_its_brief_and_the_others_render(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "status-quo.html").write_text("previous brief")
     broken = notebook(
         tmp_path / "broken.ipynb",
         'scenario = "x"\nreference = None\ndata = None',
         "x = 1",
-        'raise RuntimeError("deliberately broken")',
+        'if scenario == "status-quo":\n    raise RuntimeError("deliberately broken")',
+        'print("brief for", scenario)',
     )
     monkeypatch.setattr(render_module, "SCENARIO_NOTEBOOK", broken)
-    report = render(world, ["status-quo", "no-such-scenario"], tmp_path)
-    assert not report.ok
-    assert good.read_text() == "previous brief"
-    assert (tmp_path / "_failed" / "status-quo.ipynb").exists()
-    error = (tmp_path / "_failed" / "status-quo.error.txt").read_text()
+    status = main(["render", "status-quo", "korea-hedges", "no-such-scenario", "--out", str(out)])
+    assert status == 1
+    assert (out / "status-quo.html").read_text() == "previous brief"
+    assert "brief for korea-hedges" in (out / "korea-hedges.html").read_text()
+    assert (out / "_failed" / "status-quo.ipynb").exists()
+    error = (out / "_failed" / "status-quo.error.txt").read_text()
     assert error == "cell 3: RuntimeError: deliberately broken\n"  # counted in the source notebook
-    lines = report.summary().splitlines()
+    lines = capsys.readouterr().out.splitlines()
     assert "failed status-quo: cell 3: RuntimeError: deliberately broken" in lines
-    assert any(line.startswith("failed no-such-scenario:") for line in lines)
-    assert lines[-1].startswith("0 rendered, 0 skipped, 2 failed")
-    assert "showing the previous brief" in (tmp_path / "index.html").read_text()
+    assert any(line.startswith("failed no-such-scenario: ") for line in lines)
+    assert lines[-1].startswith("1 rendered, 0 skipped, 2 failed in ")
+    assert "showing the previous brief" in (out / "index.html").read_text()
 
 
 def test_warm_kernel_does_not_leak_state_between_notebooks(tmp_path):
