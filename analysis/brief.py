@@ -167,27 +167,25 @@ def judgement_changes(result: ScenarioResult) -> pd.DataFrame | Styler:
     )
 
 
-def provenance(result: ScenarioResult, world: World) -> Markdown:
-    """Where the brief comes from: scenario, parameters, data hash, versions, commit, date."""
+def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:
+    """Where the brief comes from: scenario and parameters (for a scenario brief), data hash,
+    package version, git commit and date."""
     root = Path(analysis.__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+            check=True, timeout=10,
+        ).stdout.strip()  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         commit = "unknown"
-    params = {n: result.scenario.parameter(n, world) for n in world.parameters.index}
-    shown = ", ".join(f"{n} = {v:g}" for n, v in params.items())
-    lineage = result.scenario.lineage
-    return Markdown(
-        "---\n**Provenance.** "
-        f"Scenario `{text(result.scenario.id)}` ({' < '.join(map(text, lineage))}); "
-        f"parameters: {text(shown)}; data SHA-256 `{world.data_hash[:12]}`; "
-        f"analysis {analysis.__version__}, git commit `{commit}`; "
-        f"rendered {datetime.now(UTC):%Y-%m-%d %H:%M} UTC."
-    )
+    parts = []
+    if result is not None:
+        scenario = result.scenario
+        params = {n: scenario.parameter(n, world) for n in world.parameters.index}
+        shown = ", ".join(f"{n} = {v:g}" for n, v in params.items())
+        lineage = " < ".join(map(text, scenario.lineage))
+        parts.append(f"Scenario `{text(scenario.id)}` ({lineage}); parameters: {text(shown)}")
+    parts.append(f"data SHA-256 `{world.data_hash[:12]}`")
+    parts.append(f"analysis {analysis.__version__}, git commit `{commit}`")
+    parts.append(f"rendered {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.")
+    return Markdown("---\n**Provenance.** " + "; ".join(parts))

@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("scenario", help="scenario id or path to a .yaml file")
     run_cmd.add_argument("--json", action="store_true", help="print the headline as JSON")
     render_cmd = commands.add_parser("render", help="render HTML briefs and the index page")
-    render_cmd.add_argument("scenarios", nargs="*", help="scenario ids (default: all)")
+    render_cmd.add_argument(
+        "scenarios", nargs="*", help="scenario ids or files (default: every scenario and overview)"
+    )
     render_cmd.add_argument("--out", type=Path, default=Path("rendered"), help="output folder")
     render_cmd.add_argument(
         "--jobs", type=int, default=None, help="parallel warm kernels (default: number of cores)"
@@ -89,11 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "run":
             print(_run(world, args.scenario, args.json))
         elif args.command == "render":
-            from analysis.render import render
+            from analysis.render import NOTEBOOKS, REPORTS, render
 
+            reports = () if args.scenarios else tuple(
+                r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists()
+            )  # fmt: skip
             report = render(
                 world, args.scenarios or scenario_ids(world), args.out,
-                jobs=args.jobs, force=args.force, scheduler=args.scheduler,
+                jobs=args.jobs, force=args.force, scheduler=args.scheduler, reports=reports,
             )  # fmt: skip
             print(report.summary())
             return 0 if report.ok else 1

@@ -96,3 +96,95 @@ def positions(result: ScenarioResult) -> plt.Axes:
     )
     ax.set_xlabel("Preferred regional security architecture (judgement; dot size = CINC share)")
     return ax
+
+
+def alliance_network(world, blocs: pd.Series) -> plt.Axes:
+    """Security ties as a network: defence treaties solid, partnerships dashed; nodes sized by
+    CINC share and coloured by bloc. The layout is seeded, so the figure is reproducible."""
+    import networkx as nx
+
+    from analysis.actors import ties
+
+    edges = ties(world)
+    graph = nx.Graph()
+    graph.add_nodes_from(world.actors.index)
+    for row in edges.itertuples():
+        graph.add_edge(row.a, row.b, kind=row.kind)
+    layout = nx.spring_layout(graph, seed=7, k=0.9)
+    _, ax = plt.subplots(figsize=(9, 6.5))
+    for kind, style in (("defence_treaty", "solid"), ("security_partnership", "dashed")):
+        chosen = [(a, b) for a, b, k in graph.edges(data="kind") if k == kind]
+        nx.draw_networkx_edges(graph, layout, edgelist=chosen, style=style, alpha=0.6, ax=ax)
+    weights = world.figures["cinc"].reindex(list(graph.nodes)).fillna(0)
+    nx.draw_networkx_nodes(
+        graph, layout, node_size=(200 + 6000 * weights).tolist(), ax=ax, edgecolors="white",
+        node_color=[BLOC_COLOURS[blocs.get(n, "others")] for n in graph.nodes],
+    )  # fmt: skip
+    nx.draw_networkx_labels(
+        graph, layout, labels=world.actors["name"].to_dict(), font_size=8, ax=ax
+    )
+    handles = [Patch(color=BLOC_COLOURS[b], label=BLOC_NAMES[b]) for b in BLOC_COLOURS]
+    handles += [
+        plt.Line2D([], [], color="black", label="Defence treaty"),
+        plt.Line2D([], [], color="black", linestyle="--", label="Security partnership"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    ax.set_axis_off()
+    return ax
+
+
+def memberships(table: pd.DataFrame) -> plt.Axes:
+    """Which actor belongs to which treaty, partnership or forum (a filled cell = member)."""
+    _, ax = plt.subplots(figsize=(9, 0.32 * len(table) + 1.5))
+    sns.heatmap(table, cmap=["#f2f2f2", "#1f5fa8"], cbar=False, linewidths=0.5, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return ax
+
+
+def capabilities(world) -> plt.Axes:
+    """Each actor's share of the region's CINC and of its military spending."""
+    figures = world.figures[["cinc", "milex_usd"]]
+    shares = figures / figures.sum()
+    shares.index = world.actors.loc[shares.index, "name"]
+    shares = shares.sort_values("cinc")
+    _, ax = plt.subplots(figsize=(9, 0.32 * len(shares) + 1.2))
+    rows = range(len(shares))
+    ax.barh([r + 0.2 for r in rows], shares["cinc"], height=0.4, color="#555555", label="CINC")
+    ax.barh(
+        [r - 0.2 for r in rows], shares["milex_usd"], height=0.4, color="#d98c1f",
+        label="Military spending (actors with a SIPRI figure)",
+    )  # fmt: skip
+    ax.set_yticks(list(rows), shares.index)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlabel("Share of the modelled actors' total")
+    ax.legend(loc="lower right")
+    return ax
+
+
+def scenario_dots(values: pd.DataFrame, labels: dict[str, str], names: list[str]) -> plt.Figure:
+    """Small multiples: one panel per indicator, one dot per scenario (values in long form)."""
+    import textwrap
+
+    from analysis.indicators import KNOWN_INDICATORS
+    from analysis.presentation import format_value
+
+    columns = 2
+    rows = -(-len(names) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(10, 2.4 * rows), sharey=True)
+    order = list(labels)
+    for ax, name in zip(axes.flat, names, strict=False):
+        data = values[values["indicator"] == name].set_index("scenario").loc[order, "value"]
+        ax.scatter(data.to_numpy(), range(len(order)), color="#1f5fa8", s=40, zorder=3)
+        ax.hlines(range(len(order)), data.min(), data.to_numpy(), color="#cccccc", lw=1)
+        ax.set_title(textwrap.fill(KNOWN_INDICATORS[name], 48), fontsize=9, loc="left")
+        ax.xaxis.set_major_formatter(
+            plt.FuncFormatter(lambda v, _, name=name: format_value(name, v))
+        )
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4))
+        ax.set_yticks(range(len(order)), [labels[s] for s in order])
+        ax.grid(axis="x", alpha=0.4)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -34,7 +34,9 @@ from analysis.world import DATA_DIR, World
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
-REQUIRED_PARAMETERS = {"scenario"}
+REQUIRED_PARAMETERS = frozenset({"scenario"})
+#: Overview notebooks rendered once each (with their default parameters) by `make briefs`.
+REPORTS = ("01_actors", "03_compare", "04_uncertainty", "05_consistency")
 INDEX_COLUMNS = (
     "alliance_size",
     "alliance_share_cinc",
@@ -55,6 +57,7 @@ class Job:
     parameters: dict[str, str]
     title: str
     key: str
+    required: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Brief:
     key: str = ""
     rendered_at: str = ""
     error: str = ""
+    kind: str = "scenario"  # scenario | report
 
 
 @dataclass
@@ -129,11 +133,13 @@ def _file_parts(files: list[Path], root: Path) -> list[bytes]:
     return [str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files]
 
 
-def shared_inputs(world: World, notebook: Path) -> str:
-    """Digest of what every brief of `notebook` reads: the notebook, the data files other
-    than scenarios, the analysis sources and the versions of the key packages."""
+def shared_inputs(world: World, notebook: Path, scenarios: bool = False) -> str:
+    """Digest of what every job of `notebook` reads: the notebook, the data files (scenario
+    files only if `scenarios`), the analysis sources and the versions of key packages."""
     shipped = world.data_dir / "scenarios"
-    data = sorted(p for p in world.data_dir.rglob("*") if p.is_file() and p.parent != shipped)
+    data = sorted(
+        p for p in world.data_dir.rglob("*") if p.is_file() and (scenarios or p.parent != shipped)
+    )
     sources = sorted(p for p in (ROOT / "analysis").rglob("*") if p.suffix in (".py", ".j2"))
     versions = " ".join(f"{name}={metadata.version(name)}" for name in CACHE_PACKAGES)
     parts = [versions.encode(), notebook.read_bytes()]
@@ -394,6 +400,29 @@ def _store(result: JobResult, brief: Brief, out: Path) -> None:
 # -- the command ----------------------------------------------------------------------------
 
 
+def _plan_scenario(world: World, ident: str, shared: str) -> tuple[Job, Callable[[], Brief]]:
+    """The job for one scenario brief, and how to describe it for the index."""
+    scenario = load_scenario(ident, world)
+    params = notebook_parameters(world, scenario)
+    key = cache_key(shared, world, scenario, params)
+    job = Job(scenario.id, str(SCENARIO_NOTEBOOK), params, scenario.title, key, REQUIRED_PARAMETERS)
+    return job, lambda: describe(world, scenario, key)
+
+
+def _plan_report(world: World, stem: str) -> tuple[Job, Callable[[], Brief]]:
+    """The job for an overview notebook (rendered once with its default parameters)."""
+    import nbformat
+
+    notebook = NOTEBOOKS / f"{stem}.ipynb"
+    meta = nbformat.read(notebook, as_version=4).metadata.get("brief", {})
+    params = {} if world.data_dir.resolve() == DATA_DIR.resolve() else {"data": str(world.data_dir)}
+    shared = shared_inputs(world, notebook, scenarios=True)
+    key = _digest(shared.encode(), json.dumps(params, sort_keys=True).encode())
+    title, summary = meta.get("title", stem), meta.get("summary", "")
+    job = Job(stem, str(notebook), params, title, key, frozenset())
+    return job, lambda: Brief(stem, "rendered", title, summary, key=key, kind="report")
+
+
 def render(
     world: World,
     scenarios: list[str],
@@ -401,38 +430,40 @@ def render(
     jobs: int | None = None,
     force: bool = False,
     scheduler: str | None = None,
+    reports: tuple[str, ...] = (),
 ) -> RenderReport:
-    """Render one brief per scenario into `out` (skipping unchanged ones), then the index."""
+    """Render the overview notebooks `reports` and one brief per scenario into `out`,
+    skipping unchanged ones, then the index page."""
     start = time.perf_counter()
     with locked(out):
         manifest = read_manifest(out)
         shared = shared_inputs(world, SCENARIO_NOTEBOOK)
         briefs: dict[str, Brief] = {}
-        planned: dict[str, Scenario] = {}
+        describers: dict[str, Callable[[], Brief]] = {}
         todo: list[Job] = []
-        for ident in scenarios:
+        plans = [lambda stem=stem: _plan_report(world, stem) for stem in reports]
+        plans += [lambda ident=ident: _plan_scenario(world, ident, shared) for ident in scenarios]
+        for ident, plan in zip([*reports, *scenarios], plans, strict=True):
             try:
-                scenario = load_scenario(ident, world)
+                job, describer = plan()
             except InputError as exc:
                 briefs[ident] = Brief(ident, "failed", error=str(exc))
                 continue
-            params = notebook_parameters(world, scenario)
-            key = cache_key(shared, world, scenario, params)
-            old = manifest.get(scenario.id)
-            if not force and old and old["key"] == key and (out / f"{scenario.id}.html").exists():
-                briefs[scenario.id] = Brief(**{**old, "status": "skipped", "error": ""})
+            old = manifest.get(job.id)
+            if not force and old and old["key"] == job.key and (out / f"{job.id}.html").exists():
+                briefs[job.id] = Brief(**{**old, "status": "skipped", "error": ""})
                 continue
-            planned[scenario.id] = scenario
-            todo.append(Job(scenario.id, str(SCENARIO_NOTEBOOK), params, scenario.title, key))
+            todo.append(job)
+            describers[job.id] = describer
         if todo:
             for job in todo:  # before any kernel starts
-                check_parameters(Path(job.notebook), job.parameters, REQUIRED_PARAMETERS)
+                check_parameters(Path(job.notebook), job.parameters, job.required)
             if scheduler:
                 results = _run_dask(todo, scheduler)
             else:
                 results = _run_local(todo, jobs or os.cpu_count() or 1)
             for job in todo:  # while the kernels boot
-                briefs[job.id] = describe(world, planned[job.id], job.key)
+                briefs[job.id] = describers[job.id]()
             from tqdm import tqdm
 
             progress = tqdm(results, total=len(todo), desc="rendering", unit="brief", disable=None)

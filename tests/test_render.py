@@ -18,7 +18,7 @@ from analysis import InputError
 from analysis import render as render_module
 from analysis.cli import main
 from analysis.kernels import WarmKernel
-from analysis.render import NOTEBOOKS, check_parameters, render
+from analysis.render import NOTEBOOKS, REPORTS, check_parameters, render
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -30,10 +30,13 @@ def notebook(path: Path, *sources: str) -> Path:
     return path
 
 
+OVERVIEWS = tuple(r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists())
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, world):
     out = tmp_path_factory.mktemp("rendered")
-    report = render(world, analysis.scenario_ids(world), out)
+    report = render(world, analysis.scenario_ids(world), out, reports=OVERVIEWS)
     return out, report
 
 
@@ -50,7 +53,23 @@ def test_every_scenario_gets_a_brief_and_the_index_links_them(rendered, world):
         assert "load_world" not in page  # code hidden
         assert f'href="{ident}.html"' in index
     manifest = json.loads((out / "_manifest.json").read_text())["briefs"]
-    assert set(manifest) == set(analysis.scenario_ids(world))
+    assert set(manifest) == set(analysis.scenario_ids(world)) | set(OVERVIEWS)
+
+
+def test_overview_notebooks_are_rendered_and_linked(rendered):
+    out, _ = rendered
+    assert {"01_actors", "03_compare"} <= set(OVERVIEWS)
+    index = (out / "index.html").read_text()
+    assert "<h2>Overview</h2>" in index
+    actors = (out / "01_actors.html").read_text()
+    assert "Who is who in Asian security" in actors and "North Korea" in actors
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', actors)) >= 4
+    compare = (out / "03_compare.html").read_text()
+    assert "Every scenario side by side" in compare
+    for ident in ("status-quo", "china-joins", "korea-hedges"):
+        assert ident in compare
+    for name in OVERVIEWS:
+        assert f'href="{name}.html"' in index
 
 
 def test_brief_shows_the_essays_findings_with_numbers(rendered):

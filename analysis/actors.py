@@ -1,0 +1,76 @@
+"""Who is who: the actors' figures, judged positions, security ties and trade ties, as tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.indicators import partner_trade
+from analysis.world import World
+
+#: Grouping kinds drawn as security ties, strongest first.
+SECURITY_KINDS = ("defence_treaty", "security_partnership")
+
+
+def actor_table(world: World) -> pd.DataFrame:
+    """One row per actor: identity, judged stance and the sourced capability figures."""
+    figures = world.figures
+    table = pd.DataFrame(
+        {
+            "Actor": world.actors["name"],
+            "Region": world.actors["region"],
+            "Position (judgement)": world.judgements["position"],
+            "Salience (judgement)": world.judgements["salience"],
+            "GDP (US$ bn)": figures["gdp_usd"] / 1e9,
+            "Military spending (US$ bn)": figures["milex_usd"] / 1e9,
+            "Population (m)": figures["population"] / 1e6,
+            "CINC share": figures["cinc"],
+            "Nuclear warheads": figures["nuclear_warheads"],
+        }
+    )
+    return table.sort_values("CINC share", ascending=False)
+
+
+def ties(world: World, kinds: tuple[str, ...] = SECURITY_KINDS) -> pd.DataFrame:
+    """Actor pairs tied by a treaty or partnership of the given kinds (one row per pair and tie)."""
+    rows = []
+    for gid, group in world.groupings[world.groupings["kind"].isin(kinds)].iterrows():
+        members = list(group["members"])
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                rows.append({"a": a, "b": b, "tie": gid, "kind": group["kind"]})
+    return pd.DataFrame(rows, columns=["a", "b", "tie", "kind"])
+
+
+def memberships(world: World) -> pd.DataFrame:
+    """Actor x grouping membership (1 = member), groupings ordered by kind and year."""
+    groups = world.groupings.sort_values(["kind", "year"])
+    table = pd.DataFrame(
+        {g["id"]: world.actors.index.isin(g["members"]).astype(int) for _, g in groups.iterrows()},
+        index=world.actors.index,
+    )
+    table.index = world.actors["name"]
+    return table
+
+
+def trade_partners(world: World, actor: str) -> pd.DataFrame:
+    """An actor's recorded trade partners, largest first, with the share of its total trade."""
+    pairs = partner_trade(world.trade)
+    mine = pairs[pairs["actor"] == actor].set_index("partner")["trade_usd"]
+    total = world.figures.loc[actor, "trade_total_usd"]
+    table = pd.DataFrame(
+        {
+            "Partner": world.actors.loc[mine.index, "name"],
+            "Trade (US$ bn)": mine / 1e9,
+            "Share of total trade": mine / total,
+        }
+    )
+    return table.sort_values("Trade (US$ bn)", ascending=False)
+
+
+def sources(world: World) -> pd.DataFrame:
+    """Every source behind a figure in facts.csv and trade.csv, with the indicators it gives."""
+    facts = world.facts.groupby("source")["indicator"].agg(lambda s: ", ".join(sorted(set(s))))
+    trade = world.trade.groupby("source")["a"].agg(lambda s: "bilateral trade")
+    table = pd.concat([facts, trade]).rename("Figures").to_frame()
+    table.index.name = "Source"
+    return table.groupby(level=0)["Figures"].agg(", ".join).to_frame()
