@@ -64,10 +64,46 @@ def title(result: ScenarioResult, reference: ScenarioResult | None) -> HTML:
     return HTML(f"<h1>{text(s.title)}</h1>\n<p>{text(s.summary)}</p>\n<p>{against}</p>")
 
 
-def key_findings(result: ScenarioResult) -> HTML:
-    """The essay's implications about this scenario, each with its verdict and numbers."""
+def answer(result: ScenarioResult, reference: ScenarioResult | None) -> str:
+    """The brief's answer in one paragraph, generated from the numbers and the findings."""
+    v = result.values
+    counts = result.findings["verdict"].value_counts()
+    tested = int(counts.get("supported", 0) + counts.get("contradicted", 0))
+    sentences = []
+    if tested:
+        sentences.append(
+            f"Of the essay's implications tested against this scenario, "
+            f"{int(counts.get('supported', 0))} of {tested} hold."
+        )
+
+    def show(name: str) -> str:
+        return format_value(name, v[name])
+
+    sentences.append(
+        f"The alliance of {int(v['alliance_size'])} holds {show('alliance_share_cinc')} of the "
+        f"region's material capability against the rival bloc's {show('rival_share_cinc')}, and "
+        f"{show('alliance_share_milex')} of its military spending."
+    )
+    sentences.append(
+        f"Goods trade across the line is {show('cross_bloc_trade_usd')}, of which "
+        f"{show('trade_at_risk_usd')} is judged at risk ({show('trade_at_risk_share_gdp')} of "
+        "the region's GDP)."
+    )
+    if reference is not None:
+        before, after = reference.values["polarisation"], v["polarisation"]
+        trend = "rises" if after > before else "falls" if after < before else "is unchanged"
+        sentences.append(
+            f"Compared with {reference.scenario.id}, polarisation {trend} "
+            f"({format_value('polarisation', before)} to {format_value('polarisation', after)})."
+        )
+    return " ".join(sentences)
+
+
+def key_findings(result: ScenarioResult, reference: ScenarioResult | None = None) -> HTML:
+    """The answer first, then each implication about this scenario with its verdict and numbers."""
+    lead = f'<p class="brief-answer"><strong>{text(answer(result, reference))}</strong></p>'
     if result.findings.empty:
-        return HTML("<p>No implication of the essay is tested against this scenario.</p>")
+        return HTML(lead + "<p>No implication of the essay is tested against this scenario.</p>")
     items = []
     for f in result.findings.to_dict("records"):
         claims = ", ".join(f["claims"])
@@ -75,9 +111,7 @@ def key_findings(result: ScenarioResult) -> HTML:
             f"<li><strong>{VERDICT_MARK[f['verdict']]}</strong>: {text(f['statement'])}<br>"
             f"<small>{text(f['evidence'])} (claims: {text(claims)})</small></li>"
         )
-    counts = result.findings["verdict"].value_counts()
-    tally = ", ".join(f"{n} {v}" for v, n in counts.items())
-    return HTML(f"<p><strong>{tally}.</strong></p>\n<ul>\n" + "\n".join(items) + "\n</ul>")
+    return HTML(lead + "\n<ul>\n" + "\n".join(items) + "\n</ul>")
 
 
 def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:

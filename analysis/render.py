@@ -34,6 +34,7 @@ from analysis.world import DATA_DIR, World
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 REQUIRED_PARAMETERS = frozenset({"scenario"})
 #: Overview notebooks rendered once each (with their default parameters) by `make briefs`.
 REPORTS = ("01_actors", "03_compare", "04_uncertainty", "05_consistency")
@@ -228,8 +229,8 @@ def _exporter():
 
     if _html_exporter is None:
         _html_exporter = HTMLExporter(
-            template_name="lab", exclude_input=True, exclude_input_prompt=True,
-            exclude_output_prompt=True,
+            template_name="brief", extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         )  # fmt: skip
     return _html_exporter
 
@@ -368,9 +369,7 @@ def write_index(briefs: list[Brief], out: Path) -> None:
     """index.html: every brief with its title, summary, headline numbers and status."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
-    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     page = env.get_template("index.html.j2").render(
         briefs=briefs,
         columns=INDEX_COLUMNS,

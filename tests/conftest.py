@@ -4,7 +4,11 @@ from pathlib import Path
 import pytest
 
 import analysis
+from analysis.render import NOTEBOOKS, REPORTS, render
 from analysis.world import DATA_DIR
+
+#: The overview notebooks present in this checkout.
+OVERVIEWS = tuple(r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists())
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +22,11 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, world):
+    """Every brief and overview rendered once into a temporary folder: (folder, report)."""
+    out = tmp_path_factory.mktemp("rendered")
+    report = render(world, analysis.scenario_ids(world), out, reports=OVERVIEWS)
+    return out, report

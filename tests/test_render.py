@@ -18,7 +18,8 @@ from analysis import InputError
 from analysis import render as render_module
 from analysis.cli import main
 from analysis.kernels import WarmKernel
-from analysis.render import NOTEBOOKS, REPORTS, check_parameters, render
+from analysis.render import NOTEBOOKS, check_parameters, render
+from tests.conftest import OVERVIEWS
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -30,14 +31,9 @@ def notebook(path: Path, *sources: str) -> Path:
     return path
 
 
-OVERVIEWS = tuple(r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists())
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, world):
-    out = tmp_path_factory.mktemp("rendered")
-    report = render(world, analysis.scenario_ids(world), out, reports=OVERVIEWS)
-    return out, report
+@pytest.fixture
+def rendered(site):
+    return site
 
 
 def test_every_scenario_gets_a_brief_and_the_index_links_them(rendered, world):
