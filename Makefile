@@ -28,6 +28,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed targets (reported in README.md)
 	$(BIN)/python benchmarks/scenarios.py
+	$(BIN)/python benchmarks/methods.py
+	$(BIN)/python benchmarks/cib_enumeration.py
 	bash benchmarks/render_vs_naive.sh
 
 golden: $(STAMP)  ## regenerate the notebook regression golden file after an intended change

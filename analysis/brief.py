@@ -6,13 +6,15 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
 import analysis
+from analysis import projections
 from analysis.indicators import BLOCS, KNOWN_INDICATORS
-from analysis.presentation import CAPABILITY_LABELS, format_value, text
+from analysis.presentation import CAPABILITY_LABELS, format_value, text, usd
 from analysis.results import ScenarioResult, run
 from analysis.scenario import load_scenario
 from analysis.world import World
@@ -199,6 +201,117 @@ def judgement_changes(result: ScenarioResult) -> pd.DataFrame | Styler:
         .format(precision=0)
         .set_properties(subset=["Why (judgement)"], **{"text-align": "left"})
     )
+
+
+def _side_changes(result: ScenarioResult, reference: ScenarioResult | None) -> list[str]:
+    """Sentences naming the actors that sit on a different side than in the reference."""
+    if reference is None:
+        return []
+    here, there = result.positions["bloc"], reference.positions["bloc"]
+    moved = here[here != there].index
+    names = result.positions["name"]
+    words = {"alliance": "the alliance", "rivals": "the rival bloc", "others": "neither bloc"}
+    return [
+        f"Compared with {reference.scenario.id}, {names[code]} moves from {words[there[code]]} "
+        f"to {words[here[code]]}."
+        for code in moved
+    ]
+
+
+def arms_race(result: ScenarioResult, reference: ScenarioResult | None) -> Markdown:
+    """The arms-race projection in words: coefficients, stability and why."""
+    race = result.arms
+    c = race.coefficients
+    ab, mn = c["a"] * c["b"], c["m"] * c["n"]
+    today = race.path.iloc[0]
+    lines = [*_side_changes(result, reference)]
+    lines += [
+        f"Today the alliance spends {usd(today['alliance'])} a year on its militaries and the "
+        f"rival bloc {usd(today['rivals'])}"
+        + (
+            " (North Korea publishes no figure and is left out)."
+            if "PRK" in result.scenario.rivals
+            else "."
+        ),
+        f"In this scenario each side's spending rises with the other's (reaction: a = {c['a']:g} "
+        f"for the alliance, b = {c['b']:g} for the rivals) and relaxes with its own cost "
+        f"(fatigue: m = {c['m']:g}, n = {c['n']:g}); the coefficients are judgements "
+        "(`data/parameters.csv` and the scenario file).",
+    ]
+    if race.stable:
+        x_star, y_star = race.equilibrium
+        lines.append(
+            f"Because a·b = {ab:.4f} is below m·n = {mn:.4f}, the race **settles**: spending "
+            f"tends to {usd(x_star)} for the alliance and {usd(y_star)} for the rivals."
+        )
+    else:
+        lines.append(
+            f"Because a·b = {ab:.4f} is not below m·n = {mn:.4f}, the race **runs away**: "
+            "spending keeps growing with no level at which it settles."
+        )
+    growth = format_value("arms_spending_growth", race.growth)
+    sentence = f"Over ten years the two blocs' combined spending changes by {growth}"
+    if reference is not None:
+        ref = format_value("arms_spending_growth", reference.arms.growth)
+        sentence += f" ({reference.scenario.id}: {ref})"
+    lines.append(sentence + ".")
+    baseline = {k: result.world.parameter(n) for k, n in projections.COEFFICIENTS.items()}
+    if all(np.isclose(c[k], baseline[k]) for k in "abmn"):
+        lines.append("Its coefficients are today's, so spending stays where it is.")
+    return Markdown(" ".join(lines))
+
+
+def forecast_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+    """Where bargaining lands on the alliance scale, by method, here and in the reference."""
+    names = {
+        "forecast_weighted_mean": "Weighted mean (Achen 2006)",
+        "forecast_weighted_median": "Weighted median (Black 1948)",
+        "forecast_smp_position": "Most likely outcome, spatial model (KTAB, turn 0)",
+        "forecast_smp_probability": "... its probability",
+        "forecast_bdm_median": "Median after 8 rounds, expected-utility model (Scholz et al. 2011)",
+        "forecast_bdm_converged": "... did that model converge?",
+    }
+    table = pd.DataFrame(
+        {"This scenario": [format_value(k, result.values[k]) for k in names]},
+        index=pd.Index(list(names.values()), name="Method (alliance scale 0-100)"),
+    )
+    if reference is not None:
+        table["Reference"] = [format_value(k, reference.values[k]) for k in names]
+    return table
+
+
+def bdm_rounds(result: ScenarioResult) -> pd.DataFrame:
+    """The expected-utility model's median and mean by round, and the largest move."""
+    table = result.forecast.bdm[["median", "mean", "max_move"]].round(1)
+    table.columns = ["Median", "Mean", "Largest move"]
+    return table.T
+
+
+def forecast_words(result: ScenarioResult) -> Markdown:
+    """What the forecasts say, and whether the round-by-round model settled."""
+    f = result.forecast
+    medians = f.bdm["median"].iloc[1:]
+    text_ = (
+        f"Weighting each actor's position by its capability (CINC) and salience, the centre of "
+        f"gravity is {f.weighted_mean:.1f} (mean) and {f.weighted_median:.1f} (median) on the "
+        f"alliance scale. KTAB's spatial model gives the position at {f.smp_position:.0f} the "
+        f"best chance of prevailing ({100 * f.smp_probability:.0f}%)."
+    )
+    if f.bdm_converged:
+        text_ += f" The expected-utility model settles at a median of {medians.iloc[-1]:.1f}."
+    elif medians.min() == medians.max():
+        text_ += (
+            " The expected-utility model **does not converge**: actors keep shifting (by up to "
+            f"{f.bdm['max_move'].iloc[-1]:.0f} points in the last round) although the median "
+            f"stays at {medians.iloc[-1]:.0f}."
+        )
+    else:
+        text_ += (
+            " The expected-utility model **does not converge**: its median moves between "
+            f"{medians.min():.0f} and {medians.max():.0f} from round to round, so no single "
+            "round is a forecast."
+        )
+    return Markdown(text_)
 
 
 def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:

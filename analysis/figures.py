@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import actors, compare, plots
-from analysis.presentation import CAPABILITY_LABELS, format_value
+from analysis.presentation import CAPABILITY_LABELS, format_value, usd
 from analysis.results import ScenarioResult
 from analysis.world import World
 
@@ -136,4 +136,44 @@ def scenario_dots_chart(results: dict[str, ScenarioResult], names: list[str]) ->
         plots.scenario_dots(data, labels, names),
         caption="One panel per indicator, one dot per scenario.",
         alt=f"Dot charts comparing scenarios. {listing}.",
+    )
+
+
+def arms_chart(result: ScenarioResult, reference: ScenarioResult | None) -> Chart:
+    """The two blocs' projected spending, scenario and reference."""
+
+    def ends(res: ScenarioResult) -> str:
+        first, last = res.arms.path.iloc[0], res.arms.path.iloc[-1]
+        return (
+            f"{res.scenario.id}: alliance from {usd(first['alliance'])} to "
+            f"{usd(last['alliance'])}, rival bloc from {usd(first['rivals'])} to "
+            f"{usd(last['rivals'])}"
+        )
+
+    cases = [result] + ([reference] if reference is not None else [])
+    return Chart(
+        plots.arms_paths(result, reference),
+        caption="Projected military spending of the two blocs over ten years (Richardson model; "
+        "coefficients are judgements). Dashed: the reference scenario.",
+        alt="Line chart of projected military spending. " + "; ".join(ends(r) for r in cases) + ".",
+    )
+
+
+def cib_matrix_chart(matrix: pd.DataFrame) -> Chart:
+    """Heatmap of a cross-impact matrix, with its strongest judgements in the alt text."""
+    from analysis import consistency
+
+    stacked = matrix.stack([0, 1], future_stack=True)
+    stacked = stacked[stacked != 0]
+    strongest = stacked.reindex(stacked.abs().sort_values(ascending=False).index[:8])
+    listing = "; ".join(
+        f"{src}={src_state} on {dst}={dst_state}: {score:+d}"
+        for (src, src_state, dst, dst_state), score in strongest.items()
+    )
+    count = int((matrix.to_numpy() != 0).sum())
+    return Chart(
+        consistency.plot_matrix(matrix),
+        caption="Cross-impact judgements: each row state acts on each column state; blue "
+        "promotes, red hinders, darker is stronger.",
+        alt=f"Heatmap of {count} non-zero cross-impact judgements. Strongest: {listing}.",
     )

@@ -33,9 +33,16 @@ KNOWN_INDICATORS: dict[str, str] = {
     "prk_defence_ties": "defence treaties and alliances North Korea belongs to",
     "polarisation": "Esteban-Ray polarisation of positions on the alliance scale",
     "position_gap": "capability-weighted mean position, alliance minus rival bloc (scale points)",
-    # Computed by the arms-race model; until it lands, implications using them are "not tested".
-    "arms_race_stable": "Richardson arms-race stability (1 = stable)",
-    "arms_spending_growth": "growth of bloc military spending over 10 years (Richardson model)",
+    "arms_race_stable": "Richardson arms race between the blocs settles (1) or runs away (0)",
+    "arms_spending_growth": "growth of the two blocs' combined military spending over 10 years",
+    "arms_alliance_spending_10y_usd": "alliance military spending after 10 years (projection), US$",
+    "arms_rival_spending_10y_usd": "rival-bloc military spending after 10 years (projection), US$",
+    "forecast_weighted_mean": "weighted mean position (Achen 2006), alliance scale",
+    "forecast_weighted_median": "weighted median position (Black 1948), alliance scale",
+    "forecast_smp_position": "most likely outcome, KTAB spatial model (turn 0), alliance scale",
+    "forecast_smp_probability": "probability of that outcome (KTAB spatial model)",
+    "forecast_bdm_median": "median after 8 rounds of the expected-utility model, alliance scale",
+    "forecast_bdm_converged": "the expected-utility model converged (1) or not (0)",
 }
 
 CAPABILITIES = ("gdp_usd", "milex_usd", "population", "cinc")

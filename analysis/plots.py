@@ -188,3 +188,20 @@ def scenario_dots(values: pd.DataFrame, labels: dict[str, str], names: list[str]
         ax.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def arms_paths(result: ScenarioResult, reference: ScenarioResult | None = None) -> plt.Axes:
+    """Both blocs' projected military spending over ten years (reference dashed)."""
+    _, ax = plt.subplots(figsize=(9, 4))
+    cases = [(result, "-", 1.0)] + ([(reference, "--", 0.55)] if reference is not None else [])
+    for res, style, strength in cases:
+        for bloc, column in (("alliance", "alliance"), ("rivals", "rivals")):
+            series = res.arms.path[column] / 1e9
+            colour = _tint(BLOC_COLOURS[bloc], strength)
+            label = f"{BLOC_NAMES[bloc]}: {_label(res)}"
+            ax.plot(series.index, series.to_numpy(), style, color=colour, lw=2, label=label)
+    ax.set_xlabel("Years from today")
+    ax.set_ylabel("Military spending (US$ billion)")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="best")
+    return ax

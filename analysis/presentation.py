@@ -11,8 +11,18 @@ CAPABILITY_LABELS = {
     "population": "Population",
     "cinc": "CINC (material capability)",
 }
-_USD = {"cross_bloc_trade_usd", "trade_at_risk_usd", "prk_trade_usd"}
-_COUNT = {"alliance_size", "prk_partner_count", "prk_defence_ties", "arms_race_stable"}
+_USD = {
+    "cross_bloc_trade_usd",
+    "trade_at_risk_usd",
+    "prk_trade_usd",
+    "arms_alliance_spending_10y_usd",
+    "arms_rival_spending_10y_usd",
+}
+_COUNT = {"alliance_size", "prk_partner_count", "prk_defence_ties"}
+_WORDS = {
+    "arms_race_stable": ("runs away", "settles"),
+    "forecast_bdm_converged": ("no", "yes"),
+}
 _RATIO = {"balance_ratio_cinc", "balance_ratio_milex"}
 
 
@@ -29,8 +39,16 @@ def format_value(indicator: str, value: float | None) -> str:
     """An indicator value with its unit, as a reader expects it."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
+    if indicator in _WORDS:
+        return _WORDS[indicator][bool(value)]
     if indicator in _USD:
         return usd(value)
+    if indicator == "arms_spending_growth":
+        return f"{100 * value:+.1f}%"
+    if indicator.startswith("forecast_") and not indicator.endswith("probability"):
+        return f"{value:.1f}"
+    if indicator.endswith("probability"):
+        return f"{100 * value:.1f}%"
     if indicator in _COUNT:
         return f"{int(value)}"
     if indicator in _RATIO:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import implications, indicators
+from analysis import implications, indicators, projections
 from analysis.scenario import Scenario, apply, load_scenario
 from analysis.world import World
 
@@ -31,6 +31,8 @@ class ScenarioResult:
     positions: pd.DataFrame
     values: Mapping[str, float]
     findings: pd.DataFrame
+    arms: projections.ArmsRace
+    forecast: projections.Forecast
 
     def headline(self) -> dict[str, Any]:
         """Headline indicators and findings as plain JSON-ready values (NaN -> None)."""
@@ -77,6 +79,14 @@ def measure(scenario: Scenario, world: World) -> ScenarioResult:
     cross = indicators.cross_bloc_trade(w.trade, alliance, rivals)
     at_risk = cross * scenario.parameter("trade.disruption_factor", world)
     china_total = figures.loc["CHN", "trade_total_usd"]
+    milex = figures["milex_usd"]
+    race = projections.arms_race(
+        milex.reindex(alliance).sum(),
+        milex.reindex(rivals).sum(),
+        {k: world.parameter(name) for k, name in projections.COEFFICIENTS.items()},
+        {k: scenario.parameter(name, world) for k, name in projections.COEFFICIENTS.items()},
+    )
+    outlook = projections.forecast(positions["position"], weights, positions["salience"])
     values = {
         "alliance_size": len(alliance),
         **{
@@ -104,6 +114,16 @@ def measure(scenario: Scenario, world: World) -> ScenarioResult:
         ),
         "position_gap": indicators.weighted_position(positions["position"], weights, alliance)
         - indicators.weighted_position(positions["position"], weights, rivals),
+        "arms_race_stable": float(race.stable),
+        "arms_spending_growth": race.growth,
+        "arms_alliance_spending_10y_usd": race.path["alliance"].iloc[-1],
+        "arms_rival_spending_10y_usd": race.path["rivals"].iloc[-1],
+        "forecast_weighted_mean": outlook.weighted_mean,
+        "forecast_weighted_median": outlook.weighted_median,
+        "forecast_smp_position": outlook.smp_position,
+        "forecast_smp_probability": outlook.smp_probability,
+        "forecast_bdm_median": outlook.bdm["median"].iloc[-1],
+        "forecast_bdm_converged": float(outlook.bdm_converged),
     }
     values = {k: float(v) for k, v in values.items()}
     return ScenarioResult(
@@ -115,6 +135,8 @@ def measure(scenario: Scenario, world: World) -> ScenarioResult:
         positions,
         MappingProxyType(values),
         findings=pd.DataFrame(columns=implications.COLUMNS),
+        arms=race,
+        forecast=outlook,
     )
 
 
