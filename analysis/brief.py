@@ -314,6 +314,39 @@ def forecast_words(result: ScenarioResult) -> Markdown:
     return Markdown(text_)
 
 
+def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: int) -> pd.DataFrame:
+    """5-95% ranges of the headline numbers over the scenario's judged uncertainties."""
+    from analysis import uncertainty
+
+    if not result.scenario.uncertainty:
+        return pd.DataFrame({"Note": ["This scenario declares no uncertainty."]})
+    table = uncertainty.sweep(result.scenario, world, draws, seed)
+    rows = []
+    for name, row in uncertainty.bands(table).iterrows():
+        if name == "arms_race_stable":
+            runaway = 1 - table[name].mean()
+            rows.append(
+                {
+                    "Indicator": "Share of draws in which the arms race runs away",
+                    "This scenario": f"{100 * runaway:.1f}%",
+                    "5%": "",
+                    "Median": "",
+                    "95%": "",
+                }
+            )
+            continue
+        rows.append(
+            {
+                "Indicator": KNOWN_INDICATORS[name][0].upper() + KNOWN_INDICATORS[name][1:],
+                "This scenario": format_value(name, result.values[name]),
+                "5%": format_value(name, row.p05),
+                "Median": format_value(name, row.p50),
+                "95%": format_value(name, row.p95),
+            }
+        )
+    return pd.DataFrame(rows).set_index("Indicator")
+
+
 def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:
     """Where the brief comes from: scenario and parameters (for a scenario brief), data hash,
     package version, git commit and date."""

@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis validate | list | run SCENARIO [--json] | render`."""
+"""Command line: `python -m analysis validate | list | run SCENARIO [--json] | render | sweep`."""
 
 from __future__ import annotations
 
@@ -58,6 +58,44 @@ def _run(world: World, ident: str, as_json: bool) -> str:
     return "\n".join(lines)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
+    return value
+
+
+def _sweep(world: World, args: argparse.Namespace) -> str:
+    from analysis import uncertainty
+
+    scenario = load_scenario(args.scenario, world)
+    client = None
+    if args.scheduler:
+        from distributed import Client
+
+        client = Client(args.scheduler)
+    try:
+        table = uncertainty.sweep(
+            scenario, world, args.draws, args.seed, sampler=args.sampler, client=client,
+            progress=True,
+        )  # fmt: skip
+    finally:
+        if client is not None:
+            client.close()
+    if args.out:
+        uncertainty.save(table, args.out)
+    bands = uncertainty.bands(table)
+    lines = [f"{scenario.title}: {args.draws} draws, seed {args.seed}, {args.sampler}"]
+    lines += [
+        f"{name:<32} {format_value(name, row.p05):>12} {format_value(name, row.p50):>12} "
+        f"{format_value(name, row.p95):>12}"
+        for name, row in bands.iterrows()
+    ]
+    if args.out:
+        lines.append(f"wrote {args.out}")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     parser.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
@@ -77,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render_cmd.add_argument("--force", action="store_true", help="re-render unchanged briefs too")
     render_cmd.add_argument("--scheduler", help="dask.distributed scheduler address to run jobs on")
+    sweep_cmd = commands.add_parser("sweep", help="sample a scenario's uncertainty")
+    sweep_cmd.add_argument("scenario", help="scenario id or path to a .yaml file")
+    sweep_cmd.add_argument("--draws", type=_positive, default=10_000)
+    sweep_cmd.add_argument("--seed", type=int, default=20261126)
+    sweep_cmd.add_argument("--sampler", choices=["lhs", "mc", "sobol"], default="lhs")
+    sweep_cmd.add_argument("--out", type=Path, help="write inputs and outcomes to Parquet")
+    sweep_cmd.add_argument("--scheduler", help="dask.distributed scheduler address")
     return parser
 
 
@@ -90,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_list(world))
         elif args.command == "run":
             print(_run(world, args.scenario, args.json))
+        elif args.command == "sweep":
+            print(_sweep(world, args))
         elif args.command == "render":
             from analysis.render import NOTEBOOKS, REPORTS, render
 
@@ -103,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report.summary())
             return 0 if report.ok else 1
     except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # e.g. a scenario without uncertainty to sweep
+        if args.command != "sweep":
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

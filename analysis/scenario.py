@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analysis.errors import ScenarioError
 from analysis.world import World, load_world
@@ -50,6 +50,57 @@ class TradeShock(_Spec):
     rationale: Annotated[str, Field(min_length=1)]
 
 
+class TruncatedNormal(_Spec):
+    mean: float
+    sd: Annotated[float, Field(gt=0)]
+    low: float
+    high: float
+
+
+class Distribution(_Spec):
+    """A judged uncertainty: exactly one of uniform [low, high], triangular [low, mode, high],
+    normal {mean, sd, low, high} (truncated), or choice [values] with optional weights."""
+
+    uniform: tuple[float, float] | None = None
+    triangular: tuple[float, float, float] | None = None
+    normal: TruncatedNormal | None = None
+    choice: Annotated[list[str], Field(min_length=2)] | None = None
+    weights: list[Annotated[float, Field(ge=0)]] | None = None
+    rationale: str = ""
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Distribution:
+        given = [k for k in ("uniform", "triangular", "normal", "choice") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of uniform, triangular, normal or choice")
+        if self.uniform and self.uniform[0] >= self.uniform[1]:
+            raise ValueError(f"uniform low {self.uniform[0]} must be below high {self.uniform[1]}")
+        if self.triangular and not (
+            self.triangular[0] <= self.triangular[1] <= self.triangular[2]
+            and self.triangular[0] < self.triangular[2]
+        ):
+            raise ValueError(f"triangular needs low <= mode <= high, got {list(self.triangular)}")
+        if self.normal and self.normal.low >= self.normal.high:
+            raise ValueError(f"normal low {self.normal.low} must be below high {self.normal.high}")
+        if self.weights is not None:
+            if not self.choice or len(self.weights) != len(self.choice):
+                raise ValueError("weights need a choice of the same length")
+            if abs(sum(self.weights) - 1) > 1e-9:
+                raise ValueError(f"weights must sum to 1, got {sum(self.weights):g}")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range a continuous distribution can take."""
+        if self.uniform:
+            return self.uniform
+        if self.triangular:
+            return self.triangular[0], self.triangular[2]
+        if self.normal:
+            return self.normal.low, self.normal.high
+        raise ValueError("a choice has no numeric bounds")
+
+
 class ScenarioSpec(_Spec):
     """One scenario file as written; inheritance is resolved by `load_scenario`."""
 
@@ -64,6 +115,7 @@ class ScenarioSpec(_Spec):
     judgements: dict[str, JudgementChange] = {}
     trade_shocks: list[TradeShock] = []
     parameters: dict[str, float] = {}
+    uncertainty: dict[str, Distribution] = {}
     claims: list[str] = []
 
 
@@ -85,6 +137,7 @@ class Scenario:
     trade_shocks: tuple[TradeShock, ...]
     parameters: Mapping[str, float]
     claims: tuple[str, ...]
+    uncertainty: Mapping[str, Distribution] = field(default_factory=lambda: MappingProxyType({}))
 
     def parameter(self, name: str, world: World) -> float:
         """The scenario's value of a model parameter, else the default in parameters.csv."""
@@ -186,6 +239,44 @@ def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
     for claim in spec.claims:
         if claim not in world.claims.index:
             raise ScenarioError(path, "field 'claims'", f"unknown claim {claim!r}")
+    for name, dist in spec.uncertainty.items():
+        _check_uncertain(path, name, dist, world)
+
+
+BLOC_NAMES = ("alliance", "rivals", "others")
+
+
+def _check_uncertain(path: Path, name: str, dist: Distribution, world: World) -> None:
+    """An uncertain input must name a parameter, an actor's judgement or an actor's bloc,
+    and its distribution must fit: numeric within the allowed range, or a choice of blocs."""
+    where = f"field 'uncertainty.{name}'"
+    parts = name.split(".")
+    if parts[0] == "bloc" and len(parts) == 2:
+        if parts[1] not in world.actors.index:
+            raise ScenarioError(path, where, f"unknown actor {parts[1]!r}")
+        if not dist.choice or not set(dist.choice) <= set(BLOC_NAMES):
+            raise ScenarioError(path, where, f"a bloc takes a choice among {list(BLOC_NAMES)}")
+        return
+    if dist.choice:
+        raise ScenarioError(path, where, "a choice is only for bloc.<actor>")
+    if parts[0] == "judgements" and len(parts) == 3:
+        if parts[1] not in world.actors.index:
+            raise ScenarioError(path, where, f"unknown actor {parts[1]!r}")
+        if parts[2] not in ("position", "salience"):
+            raise ScenarioError(path, where, "a judgement is position or salience")
+        allowed = (0.0, 100.0)
+    elif name in world.parameters.index:
+        allowed = tuple(world.parameters.loc[name, ["low", "high"]])
+    else:
+        raise ScenarioError(
+            path, where, "unknown input; expected a parameter from data/parameters.csv, "
+            "judgements.<actor>.position|salience or bloc.<actor>",
+        )  # fmt: skip
+    low, high = dist.bounds
+    if low < allowed[0] or high > allowed[1]:
+        raise ScenarioError(
+            path, where, f"range [{low:g}, {high:g}] goes outside [{allowed[0]:g}, {allowed[1]:g}]"
+        )
 
 
 def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
@@ -199,6 +290,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
     judgements: dict[str, dict[str, object]] = {}
     shocks: list[TradeShock] = []
     parameters: dict[str, float] = {}
+    uncertainty: dict[str, Distribution] = {}
     claims: list[str] = []
     for file, spec in reversed(chain):  # root first
         _check(file, spec, world)
@@ -218,6 +310,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
             judgements.setdefault(code, {}).update(change.model_dump(exclude_none=True))
         shocks.extend(spec.trade_shocks)
         parameters.update(spec.parameters)
+        uncertainty.update(spec.uncertainty)
         claims.extend(c for c in spec.claims if c not in claims)
         if both := sorted(set(alliance) & set(rivals)):
             raise ScenarioError(
@@ -248,6 +341,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
         trade_shocks=tuple(shocks),
         parameters=MappingProxyType(parameters),
         claims=tuple(claims),
+        uncertainty=MappingProxyType(uncertainty),
     )
 
 
@@ -288,9 +382,9 @@ def apply(scenario: Scenario, world: World) -> World:
     """The World as the scenario assumes it: changed judgements, shocked trade."""
     judgements = world.judgements.copy()
     for code, change in scenario.judgements.items():
-        for field in ("position", "salience"):
-            if field in change:
-                judgements.loc[code, field] = change[field]
+        for key in ("position", "salience"):
+            if key in change:
+                judgements.loc[code, key] = change[key]
         judgements.loc[code, "position_low"] = min(
             judgements.loc[code, ["position_low", "position"]]
         )
