@@ -44,6 +44,21 @@ def values(results: dict[str, ScenarioResult], names: Iterable[str] = COMPARED) 
     return pd.DataFrame(rows)
 
 
+def bands(results: dict[str, ScenarioResult], world: World, draws: int, seed: int) -> pd.DataFrame:
+    """5th-95th percentile ranges of each scenario's outcomes over its judged uncertainties
+    (long form: scenario, indicator, p05, p50, p95); scenarios without uncertainty are left
+    out."""
+    from analysis import uncertainty
+
+    frames = []
+    for sid, res in results.items():
+        if res.scenario.uncertainty:
+            table = uncertainty.bands(uncertainty.sweep(res.scenario, world, draws, seed))
+            frames.append(table.rename_axis("indicator").reset_index().assign(scenario=sid))
+    columns = ["scenario", "indicator", "p05", "p50", "p95"]
+    return pd.concat(frames)[columns] if frames else pd.DataFrame(columns=columns)
+
+
 def comparison_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
     """Indicators as rows, scenarios as columns, each value formatted with its unit."""
     table = pd.DataFrame(

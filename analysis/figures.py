@@ -123,8 +123,11 @@ def memberships_chart(world: World) -> Chart:
     )
 
 
-def scenario_dots_chart(results: dict[str, ScenarioResult], names: list[str]) -> Chart:
-    """Small multiples comparing the scenarios on a few headline indicators."""
+def scenario_dots_chart(
+    results: dict[str, ScenarioResult], names: list[str], bands: pd.DataFrame | None = None
+) -> Chart:
+    """Small multiples comparing the scenarios on a few headline indicators, with 5-95%
+    bands where given."""
     labels = {sid: res.scenario.title for sid, res in results.items()}
     data = compare.values(results, names)
     listing = ". ".join(
@@ -133,8 +136,13 @@ def scenario_dots_chart(results: dict[str, ScenarioResult], names: list[str]) ->
         for name in names
     )
     return Chart(
-        plots.scenario_dots(data, labels, names),
-        caption="One panel per indicator, one dot per scenario.",
+        plots.scenario_dots(data, labels, names, bands),
+        caption="One panel per indicator, one dot per scenario"
+        + (
+            "; the bar behind a dot is its 5-95% range over the scenario's judged uncertainties."
+            if bands is not None and not bands.empty
+            else "."
+        ),
         alt=f"Dot charts comparing scenarios. {listing}.",
     )
 

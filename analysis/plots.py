@@ -162,8 +162,14 @@ def capabilities(world) -> plt.Axes:
     return ax
 
 
-def scenario_dots(values: pd.DataFrame, labels: dict[str, str], names: list[str]) -> plt.Figure:
-    """Small multiples: one panel per indicator, one dot per scenario (values in long form)."""
+def scenario_dots(
+    values: pd.DataFrame,
+    labels: dict[str, str],
+    names: list[str],
+    bands: pd.DataFrame | None = None,
+) -> plt.Figure:
+    """Small multiples: one panel per indicator, one dot per scenario (values in long form),
+    with a 5-95% band behind each dot where `bands` (long form) gives one."""
     import textwrap
 
     from analysis.indicators import KNOWN_INDICATORS
@@ -176,12 +182,17 @@ def scenario_dots(values: pd.DataFrame, labels: dict[str, str], names: list[str]
     for ax, name in zip(axes.flat, names, strict=False):
         data = values[values["indicator"] == name].set_index("scenario").loc[order, "value"]
         ax.scatter(data.to_numpy(), range(len(order)), color="#1f5fa8", s=40, zorder=3)
-        ax.hlines(range(len(order)), data.min(), data.to_numpy(), color="#cccccc", lw=1)
-        ax.set_title(textwrap.fill(KNOWN_INDICATORS[name], 48), fontsize=9, loc="left")
+        if bands is not None and not bands.empty:
+            mine = bands[bands["indicator"] == name].set_index("scenario").reindex(order)
+            ax.hlines(range(len(order)), mine["p05"], mine["p95"], color="#8fb3de", lw=5,
+                      alpha=0.7, zorder=2)  # fmt: skip
+        else:
+            ax.hlines(range(len(order)), data.min(), data.to_numpy(), color="#cccccc", lw=1)
+        ax.set_title(textwrap.fill(KNOWN_INDICATORS[name], 40), fontsize=9, loc="left")
         ax.xaxis.set_major_formatter(
             plt.FuncFormatter(lambda v, _, name=name: format_value(name, v))
         )
-        ax.xaxis.set_major_locator(plt.MaxNLocator(4))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3))
         ax.set_yticks(range(len(order)), [labels[s] for s in order])
         ax.grid(axis="x", alpha=0.4)
     for ax in list(axes.flat)[len(names) :]:
