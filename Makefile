@@ -30,6 +30,7 @@ bench: $(STAMP)  ## speed targets (reported in README.md)
 	$(BIN)/python benchmarks/scenarios.py
 	$(BIN)/python benchmarks/methods.py
 	$(BIN)/python benchmarks/cib_enumeration.py
+	$(BIN)/python benchmarks/sweep_vs_ema.py
 	bash benchmarks/render_vs_naive.sh
 
 golden: $(STAMP)  ## regenerate the notebook regression golden file after an intended change
