@@ -410,10 +410,8 @@ def _plan_scenario(world: World, ident: str, shared: str) -> tuple[Job, Callable
 
 def _plan_report(world: World, stem: str) -> tuple[Job, Callable[[], Brief]]:
     """The job for an overview notebook (rendered once with its default parameters)."""
-    import nbformat
-
     notebook = NOTEBOOKS / f"{stem}.ipynb"
-    meta = nbformat.read(notebook, as_version=4).metadata.get("brief", {})
+    meta = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get("brief", {})
     params = {} if world.data_dir.resolve() == DATA_DIR.resolve() else {"data": str(world.data_dir)}
     shared = shared_inputs(world, notebook, scenarios=True)
     key = _digest(shared.encode(), json.dumps(params, sort_keys=True).encode())

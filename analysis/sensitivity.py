@@ -204,9 +204,7 @@ def morris_analysis(
     X = sample.sample(dict(problem), trajectories, num_levels=levels, seed=seed)
     if not np.all(np.isfinite(X)):
         raise ValueError("an input's distribution is unbounded: Morris needs finite grid points")
-    y = np.asarray(model(X), dtype=float).reshape(-1)
-    if y.shape[0] != X.shape[0] or not np.all(np.isfinite(y)):
-        raise ValueError("model must return one finite value per row of the design")
+    y = _run_model(model, X)
     result = analyze.analyze(
         dict(problem),
         X,

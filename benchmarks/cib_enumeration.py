@@ -10,10 +10,10 @@ Run: .venv/bin/python benchmarks/cib_enumeration.py
 
 import itertools
 import os
-import time
 
 import numpy as np
 import pandas as pd
+from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
 
 from analysis import consistency
 
@@ -35,15 +35,6 @@ def random_matrix(descriptors: int = DESCRIPTORS, states: int = STATES, seed: in
         block = slice(d * states, (d + 1) * states)
         values[block, block] = 0
     return pd.DataFrame(values, index=index, columns=index.copy())
-
-
-def best_of(repeats: int, task) -> float:
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        task()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def naive_inconsistencies(values: list[list[int]], blocks: list[range], scenarios) -> list[int]:

@@ -19,10 +19,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
+from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
 
 from analysis import arms, bargaining  # noqa: E402
 
@@ -31,15 +31,6 @@ DRAWS = 1_000_000
 CHUNK = 100_000
 ACTORS = 16
 YEARS = np.arange(11.0)
-
-
-def best_of(repeats: int, task: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        task()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def arms_task(rng: np.random.Generator) -> Callable[[], object]:

@@ -4,20 +4,11 @@ Target: loading data/ plus measuring all scenarios, with findings, in under 1 s 
 so that a brief's analysis is a small part of its rendering time.
 """
 
-import time
+from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
 
 import analysis
 
 TARGET_SECONDS = 1.0
-
-
-def best_of(repeats: int, task) -> float:
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        task()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def main() -> int:

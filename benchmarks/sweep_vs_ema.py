@@ -32,10 +32,10 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 from scipy.stats import qmc
+from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
 
 import analysis
 from analysis import arms, uncertainty
@@ -49,15 +49,6 @@ SWEEP_DRAWS, SWEEP_TARGET, MEMORY_TARGET = 1_000_000, 2.0, 2**30
 YEARS = np.arange(11.0)
 SEED = 20261126
 SCENARIO = "asian-nato"
-
-
-def best_of(repeats: int, task: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        task()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def setting(world: analysis.World) -> tuple[float, float, dict[str, tuple[float, float]]]:
