@@ -80,7 +80,6 @@ def test_unchanged_briefs_are_skipped_and_force_renders_again(rendered, world):
     report = render(world, ["status-quo"], out)
     assert [b.status for b in report.briefs] == ["skipped"]
     assert (out / "status-quo.html").stat().st_mtime_ns == before
-    assert report.summary().endswith(re.search(r"in [\d.]+ s$", report.summary()).group())
     assert report.summary().startswith("0 rendered, 1 skipped, 0 failed")
     forced = render(world, ["status-quo"], out, force=True)
     assert [b.status for b in forced.briefs] == ["rendered"]
