@@ -58,3 +58,22 @@ def test_scenario_notebook_matches_golden_run():
     )
     fixture.diff_color_words = False
     fixture.check(str(GOLDEN))
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.name)
+def test_papermill_sees_every_parameter(path):
+    """Each name assigned in the parameters cell can be set by papermill (strict rendering
+    rejects parameters papermill cannot see)."""
+    import ast
+
+    import papermill
+
+    source = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    assigned = {
+        target.id
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert set(papermill.inspect_notebook(str(path))) == assigned
