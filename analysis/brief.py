@@ -13,7 +13,7 @@ from pandas.io.formats.style import Styler
 
 import analysis
 from analysis import projections
-from analysis.indicators import BLOCS, KNOWN_INDICATORS
+from analysis.indicators import BLOCS, indicator_label
 from analysis.presentation import CAPABILITY_LABELS, format_value, text, usd
 from analysis.results import ScenarioResult, run
 from analysis.scenario import load_scenario
@@ -134,7 +134,7 @@ def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> 
     rows = []
     for key in HEADLINE:
         row = {
-            "Indicator": KNOWN_INDICATORS[key][0].upper() + KNOWN_INDICATORS[key][1:],
+            "Indicator": indicator_label(key),
             "This scenario": format_value(key, result.values[key]),
         }
         if reference is not None:
@@ -337,7 +337,7 @@ def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: in
             continue
         rows.append(
             {
-                "Indicator": KNOWN_INDICATORS[name][0].upper() + KNOWN_INDICATORS[name][1:],
+                "Indicator": indicator_label(name),
                 "This scenario": format_value(name, result.values[name]),
                 "5%": format_value(name, row.p05),
                 "Median": format_value(name, row.p50),

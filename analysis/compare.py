@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis.indicators import KNOWN_INDICATORS
+from analysis.indicators import indicator_label
 from analysis.presentation import format_value
 from analysis.results import ScenarioResult, run
 from analysis.scenario import load_scenario, scenario_ids
@@ -66,7 +66,7 @@ def comparison_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
             sid: [format_value(name, res.values[name]) for name in COMPARED]
             for sid, res in results.items()
         },
-        index=[KNOWN_INDICATORS[name][0].upper() + KNOWN_INDICATORS[name][1:] for name in COMPARED],
+        index=[indicator_label(name) for name in COMPARED],
     )
     table.index.name = "Indicator"
     return table

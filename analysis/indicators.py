@@ -45,6 +45,13 @@ KNOWN_INDICATORS: dict[str, str] = {
     "forecast_bdm_converged": "the expected-utility model converged (1) or not (0)",
 }
 
+
+def indicator_label(name: str) -> str:
+    """The indicator's description as a table label (first letter capitalised)."""
+    text = KNOWN_INDICATORS[name]
+    return text[0].upper() + text[1:]
+
+
 CAPABILITIES = ("gdp_usd", "milex_usd", "population", "cinc")
 BLOCS = ("alliance", "rivals", "others")
 

@@ -27,7 +27,7 @@ from scipy.stats import qmc
 
 from analysis import arms, bargaining
 from analysis.indicators import capability_weights, cross_bloc_trade
-from analysis.projections import COEFFICIENTS
+from analysis.projections import COEFFICIENTS, YEARS
 from analysis.scenario import Distribution, Scenario, apply
 from analysis.world import World
 
@@ -48,7 +48,7 @@ OUTCOMES = (
     "arms_alliance_spending_10y_usd",
     "arms_rival_spending_10y_usd",
 )
-HORIZON = 10.0  # years of the arms-race projection
+HORIZON = float(YEARS[-1])  # years of the arms-race projection, as in the briefs
 
 
 # -- sampling ---------------------------------------------------------------------------------
