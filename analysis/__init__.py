@@ -6,7 +6,7 @@
 
 from analysis.errors import DataError, InputError, ScenarioError
 from analysis.results import ScenarioResult, run
-from analysis.scenario import Scenario, load_scenario, scenario_ids
+from analysis.world.scenario import Scenario, load_scenario, scenario_ids
 from analysis.world import World, load_world
 
 __all__ = [

@@ -16,7 +16,7 @@ from analysis import projections
 from analysis.indicators import BLOCS, indicator_label
 from analysis.presentation import CAPABILITY_LABELS, format_value, text, usd
 from analysis.results import ScenarioResult, run
-from analysis.scenario import load_scenario
+from analysis.world.scenario import load_scenario
 from analysis.world import World
 
 VERDICT_MARK = {

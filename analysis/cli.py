@@ -11,7 +11,7 @@ from pathlib import Path
 from analysis.errors import InputError
 from analysis.presentation import format_value
 from analysis.results import run
-from analysis.scenario import load_scenario, scenario_ids
+from analysis.world.scenario import load_scenario, scenario_ids
 from analysis.world import World, load_world
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.indicators import indicator_label
 from analysis.presentation import format_value
 from analysis.results import ScenarioResult, run
-from analysis.scenario import load_scenario, scenario_ids
+from analysis.world.scenario import load_scenario, scenario_ids
 from analysis.world import World
 
 #: Indicators compared across scenarios, in reading order.

@@ -50,7 +50,7 @@ from scipy import stats
 
 from analysis.figures import Chart
 from analysis.presentation import format_value
-from analysis.scenario import Scenario
+from analysis.world.scenario import Scenario
 from analysis.sensitivity import DEFAULT_SEED, input_label, outcome_label
 from analysis.world import World
 

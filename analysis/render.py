@@ -28,7 +28,7 @@ from pathlib import Path
 from analysis.errors import InputError
 from analysis.presentation import format_value
 from analysis.results import run
-from analysis.scenario import Scenario, load_scenario
+from analysis.world.scenario import Scenario, load_scenario
 from analysis.world import DATA_DIR, World
 
 ROOT = Path(__file__).resolve().parent.parent

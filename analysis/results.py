@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import implications, indicators, projections
-from analysis.scenario import Scenario, apply, load_scenario
+from analysis.world.scenario import Scenario, apply, load_scenario
 from analysis.world import World
 
 #: Architecture level from which the alliance is a formal multilateral defence pact.

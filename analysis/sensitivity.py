@@ -42,7 +42,7 @@ from IPython.display import HTML, Markdown
 from analysis.figures import Chart
 from analysis.indicators import KNOWN_INDICATORS
 from analysis.presentation import format_value, text
-from analysis.scenario import Scenario
+from analysis.world.scenario import Scenario
 from analysis.world import World
 
 __all__ = [

@@ -28,7 +28,7 @@ from scipy.stats import qmc
 from analysis import arms, bargaining
 from analysis.indicators import capability_weights, cross_bloc_trade
 from analysis.projections import COEFFICIENTS, YEARS
-from analysis.scenario import Distribution, Scenario, apply
+from analysis.world.scenario import Distribution, Scenario, apply
 from analysis.world import World
 
 SAMPLERS = ("lhs", "mc", "sobol")

@@ -12,7 +12,7 @@ import yaml
 import analysis
 from analysis import ScenarioError
 from analysis.cli import main
-from analysis.scenario import TradeShock, shock_trade
+from analysis.world.scenario import TradeShock, shock_trade
 
 MINIMAL = {"title": "T", "summary": "S", "architecture": 50, "alliance": {"add": ["USA"]}}
 
@@ -54,7 +54,7 @@ def test_extends_inherits_then_overrides(world):
 
 def test_apply_changes_judgements_and_trade_only_in_the_copy(world):
     scenario = analysis.load_scenario("dprk-isolation", world)
-    changed = analysis.scenario.apply(scenario, world)
+    changed = analysis.world.apply(scenario, world)
     pair = (changed.trade["a"] == "CHN") & (changed.trade["b"] == "PRK")
     before = world.trade.loc[pair, "trade_usd"].iloc[0]
     assert changed.trade.loc[pair, "trade_usd"].iloc[0] == pytest.approx(0.7 * before)

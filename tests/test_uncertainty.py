@@ -9,7 +9,7 @@ from scipy import stats
 import analysis
 from analysis import ScenarioError, indicators
 from analysis import uncertainty as unc
-from analysis.scenario import Distribution
+from analysis.world.scenario import Distribution
 
 
 @pytest.fixture(scope="module")

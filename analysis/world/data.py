@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from analysis.errors import DataError
 from analysis.indicators import KNOWN_INDICATORS
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 #: Indicator -> the unit its figures must carry in facts.csv.
 FACT_UNITS: dict[str, str] = {

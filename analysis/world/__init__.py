@@ -1,0 +1,32 @@
+"""The data layer: data/ read and validated into an immutable World, and scenarios as data.
+
+Nothing here runs a method or draws: `load_world` reads and checks, `load_scenario` resolves a
+scenario file and its `extends` chain, `apply` gives the World as a scenario assumes it.
+"""
+
+from analysis.world.data import DATA_DIR, FACT_UNITS, World, load_world
+from analysis.world.scenario import (
+    BLOC_NAMES,
+    Distribution,
+    Scenario,
+    TradeShock,
+    apply,
+    load_scenario,
+    scenario_ids,
+    shock_trade,
+)
+
+__all__ = [
+    "BLOC_NAMES",
+    "DATA_DIR",
+    "FACT_UNITS",
+    "Distribution",
+    "Scenario",
+    "TradeShock",
+    "World",
+    "apply",
+    "load_scenario",
+    "load_world",
+    "scenario_ids",
+    "shock_trade",
+]
