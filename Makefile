@@ -25,6 +25,7 @@ lab: $(STAMP)  ## open the notebooks in JupyterLab
 lint: $(STAMP)
 	$(BIN)/ruff format --check analysis tests benchmarks
 	$(BIN)/ruff check analysis tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 bench: $(STAMP)  ## speed targets (reported in README.md)
 	$(BIN)/python benchmarks/scenarios.py

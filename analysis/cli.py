@@ -9,10 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.errors import InputError
-from analysis.presentation import format_value
-from analysis.results import run
-from analysis.world.scenario import load_scenario, scenario_ids
-from analysis.world import World, load_world
+from analysis.model import format_value, load_world, run
+from analysis.world import World, load_scenario, scenario_ids
 
 
 def validate(world: World) -> str:
@@ -50,7 +48,7 @@ def _run(world: World, ident: str, as_json: bool) -> str:
         return json.dumps(result.headline(), indent=2, ensure_ascii=False)
     lines = [result.scenario.title, "", f"alliance: {', '.join(result.scenario.alliance)}"]
     lines.append(f"rivals:   {', '.join(result.scenario.rivals)}")
-    lines += [f"{k:<32} {format_value(k, v)}" for k, v in result.values.items()]
+    lines += [f"{k:<36} {format_value(k, v)}" for k, v in result.values.items()]
     lines.append("")
     lines += [
         f"[{f['verdict']}] {f['id']}: {f['evidence']}" for f in result.findings.to_dict("records")
@@ -66,7 +64,7 @@ def _positive(text: str) -> int:
 
 
 def _sweep(world: World, args: argparse.Namespace) -> str:
-    from analysis import uncertainty
+    from analysis.model import sampling
 
     scenario = load_scenario(args.scenario, world)
     client = None
@@ -75,7 +73,7 @@ def _sweep(world: World, args: argparse.Namespace) -> str:
 
         client = Client(args.scheduler)
     try:
-        table = uncertainty.sweep(
+        table = sampling.sweep(
             scenario, world, args.draws, args.seed, sampler=args.sampler, client=client,
             progress=True,
         )  # fmt: skip
@@ -83,11 +81,11 @@ def _sweep(world: World, args: argparse.Namespace) -> str:
         if client is not None:
             client.close()
     if args.out:
-        uncertainty.save(table, args.out)
-    bands = uncertainty.bands(table)
+        sampling.save(table, args.out)
+    bands = sampling.bands(table)
     lines = [f"{scenario.title}: {args.draws} draws, seed {args.seed}, {args.sampler}"]
     lines += [
-        f"{name:<32} {format_value(name, row.p05):>12} {format_value(name, row.p50):>12} "
+        f"{name:<36} {format_value(name, row.p05):>12} {format_value(name, row.p50):>12} "
         f"{format_value(name, row.p95):>12}"
         for name, row in bands.iterrows()
     ]
@@ -138,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sweep":
             print(_sweep(world, args))
         elif args.command == "render":
-            from analysis.render import NOTEBOOKS, REPORTS, render
+            from analysis.pipeline.render import NOTEBOOKS, REPORTS, render
 
             reports = () if args.scenarios else tuple(
                 r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists()

@@ -34,13 +34,13 @@ import time
 import warnings
 
 import numpy as np
+from analysis.projections import COEFFICIENTS
 from scipy.stats import qmc
 from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
 
 import analysis
 from analysis import arms, uncertainty
-from analysis.projections import COEFFICIENTS
-from analysis.scenario import apply
+from analysis.world.scenario import apply
 
 EXPERIMENTS = 2_000
 SPEEDUP_TARGET = 200.0

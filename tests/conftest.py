@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 import analysis
-from analysis.render import NOTEBOOKS, REPORTS, render
+from analysis.pipeline.render import NOTEBOOKS, REPORTS, render
 from analysis.world import DATA_DIR
 
 #: The overview notebooks present in this checkout.

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+import nbformat
 import papermill
 
-from analysis.render import NOTEBOOKS, SCENARIO_NOTEBOOK
+from analysis.pipeline.render import NOTEBOOKS, SCENARIO_NOTEBOOK
 
 GOLDEN_SCENARIO = "korea-hedges"
 GOLDEN = Path(__file__).parent / "golden" / f"02_scenario.{GOLDEN_SCENARIO}.ipynb"
@@ -14,4 +15,8 @@ if __name__ == "__main__":
         str(SCENARIO_NOTEBOOK), str(GOLDEN), parameters={"scenario": GOLDEN_SCENARIO},
         cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
     )  # fmt: skip
+    golden = nbformat.read(GOLDEN, as_version=4)
+    for key in ("input_path", "output_path"):  # paths of this machine: not part of the run
+        golden.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(golden, GOLDEN)
     print(f"wrote {GOLDEN}")

@@ -5,7 +5,7 @@ import pytest
 from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 
-from analysis import arms
+from analysis.methods import arms
 
 YEARS = np.array([0.0, 0.5, 1.0, 3.0, 10.0, 25.0])
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import bargaining as bg
+from analysis.methods import bargaining as bg
 
 DATA = Path(__file__).parent / "data"
 KTAB = DATA / "ktab"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import analysis
-from analysis.render import render
+from analysis.pipeline.render import render
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

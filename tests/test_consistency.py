@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from analysis import DataError
-from analysis import consistency as cib
+from analysis.methods import cib
+from analysis.report import consistency
 from analysis.world import DATA_DIR
 
 SOMEWHERELAND = Path(__file__).parent / "data" / "cib" / "somewhereland.yaml"
@@ -248,7 +249,7 @@ def test_succession_cycle_is_reported_with_its_scenarios():
         {"X": "x2", "Y": "y1"},
     )
     assert result.to_frame()["in_cycle"].all()
-    assert "cycle of 4" in cib.describe_succession(result)
+    assert "cycle of 4" in consistency.describe_succession(result)
 
 
 def test_simultaneous_moves_can_cycle_although_consistent_scenarios_exist():
@@ -495,7 +496,7 @@ def test_shipped_matrix_is_labelled_judgement_with_cited_rationales(asia):
     assert len(layout) >= 8 and layout.between(2, 4).all()
     assert asia.to_numpy().min() >= -3 and asia.to_numpy().max() <= 3
     claims = {c["id"] for c in yaml.safe_load((DATA_DIR / "claims.yaml").read_text())}
-    table = cib.judgements(asia)
+    table = consistency.judgements(asia)
     assert sum(len(s.split(", ")) for s in table["scores"]) == int((asia.to_numpy() != 0).sum())
     assert table["rationale"].str.len().gt(0).all()
     row = table[(table["if"] == "China: counters") & (table["then"] == "Japan")].iloc[0]
@@ -513,7 +514,7 @@ def test_shipped_matrix_expresses_the_essay_interventions(asia):
     isolates = cib.consistent_scenarios(asia, fixed={"North Korea": "isolates"})
     assert (china_joins["China"] == "joins").all() and len(china_joins) > 0
     assert (isolates["North Korea"] == "isolates").all() and len(isolates) > 0
-    table = cib.intervention_table(
+    table = consistency.intervention_table(
         asia, {"China joins": {"China": "joins"}, "isolates": {"North Korea": "isolates"}}
     )
     assert table.loc["consistent scenarios"].tolist() == [
@@ -527,33 +528,35 @@ def test_shipped_matrix_expresses_the_essay_interventions(asia):
 def test_baseline_is_a_consistent_today_and_starts_succession(asia, somewhereland):
     baseline = asia.attrs["baseline"]
     assert list(baseline) == list(dict.fromkeys(asia.index.get_level_values(0)))
-    assert "**consistent**" in cib.baseline_report(asia) and cib.is_consistent(asia, baseline)
+    assert "**consistent**" in consistency.baseline_report(asia) and cib.is_consistent(
+        asia, baseline
+    )
     start = cib.start_from(asia, {"China": "counters"})
     assert start == {**baseline, "China": "counters"}
     with pytest.raises(ValueError, match="unknown state 'maybe'"):
         cib.start_from(asia, {"China": "maybe"})
     # Without a baseline the changes must be a whole scenario; a pulled baseline is explained.
-    assert cib.baseline_report(somewhereland) == "This matrix names no baseline scenario."
+    assert consistency.baseline_report(somewhereland) == "This matrix names no baseline scenario."
     somewhere = somewhereland.copy()
     somewhere.attrs = dict(somewhereland.attrs, baseline=scenario(PUBLISHED_TEST_SCENARIO))
-    report = cib.baseline_report(somewhere)
+    report = consistency.baseline_report(somewhere)
     assert "**not consistent** (inconsistency 14)" in report and "D towards *D2*" in report
 
 
 def test_presentation_helpers(asia, somewhereland):
     found = cib.consistent_scenarios(asia)
-    table = cib.scenario_table(found, limit=2)
+    table = consistency.scenario_table(found, limit=2)
     assert list(table.columns) == ["Scenario 1", "Scenario 2"]
     assert table.index[-1] == "total impact score"
     assert table["Scenario 1"].tolist() == found.iloc[0].tolist()
-    assert "59,049 possible combinations" in cib.summary(asia, found)
-    assert "none is consistent" in cib.summary(asia, found.iloc[:0])
-    assert cib.descriptor_table(asia).shape[0] == len(asia)
+    assert "59,049 possible combinations" in consistency.summary(asia, found)
+    assert "none is consistent" in consistency.summary(asia, found.iloc[:0])
+    assert consistency.descriptor_table(asia).shape[0] == len(asia)
     result = cib.succession(somewhereland, scenario(PUBLISHED_TEST_SCENARIO))
-    steps = cib.succession_table(result)
+    steps = consistency.succession_table(result)
     assert steps.shape == (6, len(result.path))
     assert steps["start"]["D"] == "D1" and steps["step 1"]["D"] == "→ D2"
     assert steps["step 1"]["A"] == "A2"  # unchanged cells carry no arrow
-    ax = cib.plot_matrix(asia)
+    ax = consistency.plot_matrix(asia)
     assert len(ax.get_xticklabels()) == len(asia)
     plt.close("all")

@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 
 import analysis
-import analysis.sensitivity
-from analysis import discovery, uncertainty
+from analysis.methods.prim import prim
+from analysis.model import exploration, sampling
+from analysis.model.evaluation import evaluate
+from analysis.report import format
+from analysis.report import uncertainty as show
 
 
 def planted(seed: int, n: int = 2000, dims: int = 5) -> tuple[pd.DataFrame, np.ndarray]:
@@ -25,7 +28,7 @@ def planted(seed: int, n: int = 2000, dims: int = 5) -> tuple[pd.DataFrame, np.n
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_prim_finds_the_planted_box(seed):
     x, y = planted(seed)
-    box = discovery.prim(x, y)
+    box = prim(x, y)
     assert set(box.limits.index) == {"x1", "x2"}
     assert box.limits.loc["x1", "low"] == pytest.approx(0.6, abs=0.04)
     assert box.limits.loc["x1", "high"] == np.inf
@@ -42,14 +45,14 @@ def test_prim_finds_the_planted_box(seed):
 
 def test_prim_sentence_states_the_box():
     x, y = planted(1)
-    box = discovery.prim(x, y, what="the alarm sounds")
-    sentence = box.sentence()
+    box = prim(x, y, what="the alarm sounds")
+    sentence = show.box_sentence(box)
     low, high = box.limits.loc["x1", "low"], box.limits.loc["x2", "high"]
     assert sentence.startswith("The alarm sounds when ")
     assert f"x1 exceeds {low:.3g}" in sentence and f"x2 is below {high:.3g}" in sentence
     assert f"{box.coverage:.0%} of the draws in which that happens (coverage)" in sentence
     assert f"{box.density:.0%} of the draws inside the box (density)" in sentence
-    assert "first input exceeds" in box.sentence({"x1": "the first input"})
+    assert "first input exceeds" in show.box_sentence(box, {"x1": "the first input"})
 
 
 def test_prim_restricts_a_categorical_input():
@@ -59,18 +62,18 @@ def test_prim_restricts_a_categorical_input():
     x["bloc"] = rng.choice(["alliance", "others", "rivals"], n)
     inside = ((x["x1"] > 0.5) & (x["bloc"] != "alliance")).to_numpy()
     y = np.where(inside, rng.uniform(size=n) < 0.9, rng.uniform(size=n) < 0.03)
-    box = discovery.prim(x, y)
+    box = prim(x, y)
     assert set(box.limits.index) == {"x1", "bloc"}
     assert box.limits.loc["bloc", "values"] == ("others", "rivals")
     assert box.limits.loc["x1", "low"] == pytest.approx(0.5, abs=0.04)
-    assert "bloc is others or rivals" in box.sentence()
+    assert "bloc is others or rivals" in show.box_sentence(box)
     assert box.coverage > 0.8 and box.density > 0.8
 
 
 def test_quasi_p_pruning_keeps_only_significant_restrictions():
     x, y = planted(5, n=600, dims=8)
-    loose = discovery.prim(x, y, max_qp=None)
-    pruned = discovery.prim(x, y)
+    loose = prim(x, y, max_qp=None)
+    pruned = prim(x, y)
     assert set(pruned.limits.index) <= set(loose.limits.index)
     assert (pruned.limits["qp"] <= 0.05).all()
     assert {"x1", "x2"} <= set(pruned.limits.index)
@@ -78,21 +81,21 @@ def test_quasi_p_pruning_keeps_only_significant_restrictions():
 
 def test_prim_is_deterministic():
     x, y = planted(6)
-    first, second = discovery.prim(x, y), discovery.prim(x, y)
+    first, second = prim(x, y), prim(x, y)
     pd.testing.assert_frame_equal(first.limits, second.limits)
     pd.testing.assert_frame_equal(first.trajectory, second.trajectory)
 
 
 def test_prim_without_cases_or_without_contrast():
     x, _ = planted(1, n=200)
-    none = discovery.prim(x, np.zeros(200, dtype=bool), what="it rains")
-    assert none.limits.empty and none.sentence() == "It rains in none of the 200 draws."
-    every = discovery.prim(x, np.ones(200, dtype=bool), what="it rains")
-    assert every.sentence() == "It rains in all of the 200 draws."
+    none = prim(x, np.zeros(200, dtype=bool), what="it rains")
+    assert none.limits.empty and show.box_sentence(none) == "It rains in none of the 200 draws."
+    every = prim(x, np.ones(200, dtype=bool), what="it rains")
+    assert show.box_sentence(every) == "It rains in all of the 200 draws."
     with pytest.raises(ValueError, match="boolean"):
-        discovery.prim(x, np.arange(200))
+        prim(x, np.arange(200))
     with pytest.raises(ValueError, match="one case flag per draw"):
-        discovery.prim(x, np.zeros(10, dtype=bool))
+        prim(x, np.zeros(10, dtype=bool))
 
 
 def test_peeling_matches_the_ema_workbench():
@@ -112,7 +115,7 @@ def test_peeling_matches_the_ema_workbench():
     inside = ((x["x1"] > 0.5) & (x["bloc"] != "alliance") & (x["k"] < 6)).to_numpy()
     y = np.where(inside, rng.uniform(size=n) < 0.85, rng.uniform(size=n) < 0.05)
 
-    ours = discovery.prim(x, y, paste=False, max_qp=None)
+    ours = prim(x, y, paste=False, max_qp=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = ema_prim.Prim(x, y.astype(int), threshold=0.5).find_box()
@@ -138,20 +141,18 @@ def test_peeling_matches_the_ema_workbench():
 
 def test_cases_and_condition_words():
     outcomes = pd.DataFrame({"arms_race_stable": [1.0, 0.0, 1.0], "trade_at_risk_usd": [1, 4, 2]})
-    assert discovery.cases(outcomes, "arms_race_stable == 0").tolist() == [False, True, False]
-    assert discovery.cases(outcomes, "trade_at_risk_usd>=2").tolist() == [False, True, True]
-    assert discovery.condition_words("arms_race_stable == 0") == "the arms race runs away"
-    assert (
-        discovery.condition_words("trade_at_risk_usd > 3e11") == "trade at risk exceeds $300.0 bn"
+    assert exploration.cases(outcomes, "arms_race_stable == 0").tolist() == [False, True, False]
+    assert exploration.cases(outcomes, "trade_at_risk_usd>=2").tolist() == [False, True, True]
+    assert show.condition_words("arms_race_stable == 0") == "the arms race runs away"
+    assert show.condition_words("trade_at_risk_usd > 3e11") == "trade at risk exceeds $300.0 bn"
+    assert show.condition_words("arms_spending_growth > 0.5") == (
+        "growth of the two blocs' combined military spending over 10 years exceeds +50.0%"
     )
-    assert (
-        discovery.condition_words("arms_spending_growth > 0.5")
-        == "combined military spending grows by more than 50% in ten years"
-    )
+    assert show.condition_words("the cases of interest occur") == "the cases of interest occur"
     with pytest.raises(ValueError, match="must read"):
-        discovery.cases(outcomes, "arms_race_stable is zero")
+        exploration.cases(outcomes, "arms_race_stable is zero")
     with pytest.raises(ValueError, match="unknown outcome"):
-        discovery.cases(outcomes, "nothing > 1")
+        exploration.cases(outcomes, "nothing > 1")
 
 
 @pytest.fixture(scope="module")
@@ -162,20 +163,22 @@ def nato(world):
 def test_discover_trade_at_risk_recovers_the_formula(world, nato):
     """Trade at risk = cross-bloc trade x disruption factor, so 'trade at risk > $300 bn' is
     exactly 'factor > 3e11 / cross-bloc trade': one restriction, at that value."""
-    box = discovery.discover(nato, world, "trade_at_risk_usd > 3e11", draws=2000, seed=1)
-    design = uncertainty.sample(nato, world, 10, 1)
-    cross = uncertainty.evaluate(nato, world, design)["cross_bloc_trade_usd"].iloc[0]
+    box = exploration.discover(nato, world, "trade_at_risk_usd > 3e11", draws=2000, seed=1)
+    design = sampling.sample(nato, world, 10, 1)
+    cross = evaluate(world, nato, design)["cross_bloc_trade_usd"].iloc[0]
     assert list(box.limits.index) == ["trade.disruption_factor"]
     assert box.limits.loc["trade.disruption_factor", "low"] == pytest.approx(
         3e11 / cross, abs=0.003
     )
     assert box.coverage > 0.97 and box.density > 0.97
-    assert box.sentence().startswith("Trade at risk exceeds $300.0 bn when trade.disruption_factor")
+    assert show.box_sentence(box).startswith(
+        "Trade at risk exceeds $300.0 bn when trade.disruption_factor"
+    )
 
 
 def test_discover_arms_race_points_at_reactions_and_fatigue(world, nato):
     """Richardson's race runs away when a b > m n: high reactions, low fatigue."""
-    box = discovery.discover(nato, world, "arms_race_stable == 0", draws=4000, seed=2)
+    box = exploration.discover(nato, world, "arms_race_stable == 0", draws=4000, seed=2)
     assert box.cases > 0
     assert set(box.limits.index) <= {n for n in nato.uncertainty if n.startswith("arms.")}
     for name, row in box.limits.iterrows():
@@ -186,7 +189,7 @@ def test_discover_arms_race_points_at_reactions_and_fatigue(world, nato):
     # a box can only approximate the curved boundary a b = m n, from few cases (24 here)
     assert box.coverage >= 0.5 and box.density >= 0.5
     assert box.density > 50 * box.cases / box.draws  # far denser than the base rate
-    chart = discovery.box_chart(box, world)
-    assert chart.alt == box.sentence(
-        {n: analysis.sensitivity.input_label(n, world) for n in box.inputs}
+    chart = show.box_chart(box, world)
+    assert chart.alt == show.box_sentence(
+        box, {n: format.input_label(n, world) for n in box.inputs}
     )

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.implications import evaluate, judge
+from analysis.model.findings import evaluate, judge
 
 
 def _implications(*rows: dict) -> pd.DataFrame:
@@ -75,10 +75,24 @@ def test_evaluate_compares_with_reference_and_threshold():
     assert table.loc["later", "verdict"] == "not tested"
 
 
+def _polarisation_by_hand(result) -> float:
+    """Esteban-Ray with alpha = 1 over positions / 100, CINC weights, equal positions pooled,
+    as a plain double sum."""
+    cinc = result.world.figures["cinc"]
+    groups: dict[float, float] = {}
+    for actor, position in result.positions["position"].items():
+        groups[position / 100] = groups.get(position / 100, 0.0) + cinc[actor] / cinc.sum()
+    return sum(p**2 * q * abs(y - z) for y, p in groups.items() for z, q in groups.items())
+
+
 def test_shipped_findings_follow_the_measured_numbers(world):
     result = analysis.run(analysis.load_scenario("china-joins", world), world)
     reference = analysis.run(analysis.load_scenario("asian-nato", world), world)
     row = result.findings.set_index("id").loc["china-joining-depolarises"]
-    expected = result.values["polarisation"] < reference.values["polarisation"]
-    assert row["verdict"] == ("supported" if expected else "contradicted")
-    assert row["reference_value"] == pytest.approx(reference.values["polarisation"])
+    assert row["value"] == pytest.approx(_polarisation_by_hand(result), rel=1e-9)
+    assert row["reference_value"] == pytest.approx(_polarisation_by_hand(reference), rel=1e-9)
+    # China moving to 70 and into the alliance pulls the camps together: 0.0772 -> 0.0411
+    assert row["reference_value"] == pytest.approx(0.0772, abs=1e-4)
+    assert row["value"] == pytest.approx(0.0411, abs=1e-4) and row["verdict"] == "supported"
+    contradicted = analysis.run("asian-nato", world).findings.set_index("id")
+    assert contradicted.loc["arms-race-destabilises", "verdict"] == "contradicted"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pytest_notebook.nb_regression import NBRegressionFixture
 
-from analysis.render import NOTEBOOKS
+from analysis.pipeline.render import NOTEBOOKS
 
 GOLDEN = Path(__file__).parent / "golden" / "02_scenario.korea-hedges.ipynb"
 NOTEBOOK_FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -30,6 +30,24 @@ def test_notebook_cells_stay_short(path):
     for cell in json.loads(path.read_text())["cells"]:
         if cell["cell_type"] == "code":
             assert len("".join(cell["source"]).splitlines()) <= 15
+
+
+def test_golden_run_is_of_the_current_notebook():
+    """The golden file is the scenario notebook as it is now, executed: after papermill's
+    injected parameters cell, every cell's type and source equal the notebook's. An edit to
+    the notebook without `make golden` fails here."""
+    notebook = json.loads((NOTEBOOKS / "02_scenario.ipynb").read_text())["cells"]
+    golden = json.loads(GOLDEN.read_text())["cells"]
+    injected = [
+        i for i, c in enumerate(golden) if "injected-parameters" in c["metadata"].get("tags", [])
+    ]
+    assert injected == [1], "papermill injects the parameters right after the parameters cell"
+    executed = golden[:1] + golden[2:]
+
+    def shape(cells):
+        return [(c["cell_type"], "".join(c["source"])) for c in cells]
+
+    assert shape(executed) == shape(notebook)
 
 
 def test_scenario_notebook_matches_golden_run():

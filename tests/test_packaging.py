@@ -47,3 +47,37 @@ def test_core_packages_are_declared():
         "pydantic",
         "pyyaml",
     } <= names
+
+
+def test_wheel_carries_every_package_and_template(tmp_path):
+    """`pip install .` gets the whole package: every layer and every export template."""
+    import subprocess
+    import sys
+    import zipfile
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    source = ROOT / "analysis"
+    expected = {
+        str(p.relative_to(ROOT))
+        for p in source.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".j2", ".json")
+    }
+    assert expected <= names, sorted(expected - names)
+    assert "analysis/pipeline/templates/brief/index.html.j2" in names

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 import analysis
-from analysis import brief, projections
 from analysis.cli import main
+from analysis.model import forecasts
+from analysis.report import brief
 
 BASE = {"a": 0.10, "b": 0.12, "m": 0.20, "n": 0.20}
+STATUS_QUO = tuple(BASE[k] for k in "abmn")
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,7 @@ def results(world):
 
 
 def test_unchanged_coefficients_keep_todays_spending():
-    race = projections.arms_race(1000.0, 400.0, BASE, BASE)
+    race = forecasts.arms_race(1000.0, 400.0, STATUS_QUO, BASE)
     np.testing.assert_allclose(race.path.to_numpy(), [[1000.0, 400.0]] * 11, rtol=1e-12)
     assert race.stable and race.growth == pytest.approx(0.0, abs=1e-12)
 
@@ -27,7 +29,7 @@ def test_unchanged_coefficients_keep_todays_spending():
 def test_stronger_reactions_raise_spending_towards_the_new_equilibrium():
     # g = m x0 - a y0 = 160, h = n y0 - b x0 = -40; with a = 0.15, b = 0.2:
     # x* = (n g + a h)/(m n - a b) = (32 - 6)/0.01 = 2600, y* = (m h + b g)/0.01 = 2400.
-    race = projections.arms_race(1000.0, 400.0, BASE, {**BASE, "a": 0.15, "b": 0.2})
+    race = forecasts.arms_race(1000.0, 400.0, STATUS_QUO, {**BASE, "a": 0.15, "b": 0.2})
     assert race.stable
     assert race.equilibrium == pytest.approx((2600.0, 2400.0))
     assert race.path["alliance"].is_monotonic_increasing
@@ -35,7 +37,7 @@ def test_stronger_reactions_raise_spending_towards_the_new_equilibrium():
 
 
 def test_runaway_when_reactions_outweigh_fatigue():
-    race = projections.arms_race(1000.0, 400.0, BASE, {**BASE, "a": 0.3, "b": 0.3})
+    race = forecasts.arms_race(1000.0, 400.0, STATUS_QUO, {**BASE, "a": 0.3, "b": 0.3})
     assert not race.stable
     assert race.growth > 1.0
 
@@ -54,13 +56,33 @@ def test_status_quo_is_flat_and_asian_nato_and_china_joins_differ(results):
     )
 
 
+def _by_hand(result) -> tuple[float, float]:
+    """Weighted mean and lower weighted median of positions, weights CINC x salience,
+    recomputed from the scenario's own tables with plain Python."""
+    table = result.positions
+    cinc = result.world.figures["cinc"]
+    rows = sorted(
+        (table.loc[a, "position"], cinc[a] * table.loc[a, "salience"]) for a in table.index
+    )
+    total = sum(w for _, w in rows)
+    mean = sum(x * w for x, w in rows) / total
+    running = 0.0
+    for x, w in rows:
+        running += w
+        if running >= total / 2:
+            return mean, x
+    raise AssertionError("no median")
+
+
 def test_forecast_is_computed_from_the_scenarios_positions(results):
     result = results["china-joins"]
     forecast = result.forecast
     assert forecast.smp_position in set(result.positions["position"])
     assert 0 < forecast.smp_probability <= 1
     assert list(forecast.bdm.index) == list(range(9))
-    assert result.values["forecast_weighted_median"] == forecast.weighted_median
+    mean, median = _by_hand(result)
+    assert result.values["forecast_weighted_mean"] == pytest.approx(mean, rel=1e-12)
+    assert result.values["forecast_weighted_median"] == median
     # China joins at 70: the forecasts move up the scale compared with the pact it refuses
     assert forecast.weighted_mean > results["asian-nato"].forecast.weighted_mean
 
@@ -73,10 +95,13 @@ def test_brief_explains_the_arms_race_in_words(results):
     assert "does not converge" in brief.forecast_words(china).data or china.forecast.bdm_converged
 
 
-def test_run_json_reports_arms_race_and_forecast(capsys):
+def test_run_json_reports_arms_race_and_forecast(capsys, results):
     assert main(["run", "asian-nato", "--json"]) == 0
     values = json.loads(capsys.readouterr().out)["indicators"]
-    keys = ["arms_race_stable", "arms_spending_growth", "forecast_weighted_mean",
-            "forecast_weighted_median", "forecast_smp_position", "forecast_bdm_median"]  # fmt: skip
-    for key in keys:
-        assert isinstance(values[key], float), key
+    mean, median = _by_hand(results["asian-nato"])
+    assert values["forecast_weighted_mean"] == pytest.approx(mean, rel=1e-12)
+    assert values["forecast_weighted_median"] == median
+    # Richardson by hand: a = 0.12, b = 0.15, m = n = 0.2 is stable (0.04 > 0.018)
+    assert values["arms_race_stable"] == 1.0
+    assert values["arms_spending_growth"] > 0
+    assert values["forecast_smp_position"] in set(results["asian-nato"].positions["position"])

@@ -15,10 +15,10 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 import analysis
 from analysis import InputError
-from analysis import render as render_module
 from analysis.cli import main
-from analysis.kernels import WarmKernel
-from analysis.render import NOTEBOOKS, check_parameters, render
+from analysis.pipeline import render as render_module
+from analysis.pipeline.kernels import WarmKernel
+from analysis.pipeline.render import NOTEBOOKS, check_parameters, render
 from tests.conftest import OVERVIEWS
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -1,5 +1,7 @@
 """Headline values of shipped scenarios, recomputed by hand from the data tables."""
 
+import json
+
 import pytest
 
 import analysis
@@ -48,19 +50,22 @@ def test_china_joining_removes_china_trade_from_the_line(results):
         < results["asian-nato"].values["cross_bloc_trade_usd"]
     )
     # The same partners are alliance members, so China's share of trade with them is unchanged.
-    assert results["china-joins"].values["chn_trade_share_with_alliance"] == pytest.approx(
-        results["asian-nato"].values["chn_trade_share_with_alliance"]
+    assert results["china-joins"].values["dependence_trade_share_with_alliance"] == pytest.approx(
+        results["asian-nato"].values["dependence_trade_share_with_alliance"]
     )
 
 
 def test_north_korea_top_partner_is_china_and_isolation_deepens(results):
     base, isolated = results["asian-nato"], results["dprk-isolation"]
     assert base.isolation["top_partner"] == "CHN"
-    assert isolated.values["prk_trade_usd"] < base.values["prk_trade_usd"]
-    assert isolated.values["prk_top_partner_share"] > base.values["prk_top_partner_share"]
+    assert isolated.values["isolation_trade_usd"] < base.values["isolation_trade_usd"]
+    assert (
+        isolated.values["isolation_top_partner_share"] > base.values["isolation_top_partner_share"]
+    )
 
 
 def test_headline_is_json_ready(results):
     headline = results["korea-hedges"].headline()
     assert "KOR" not in headline["alliance_members"]
-    assert all(v is None or isinstance(v, float) for v in headline["indicators"].values())
+    assert json.loads(json.dumps(headline, allow_nan=False)) == headline  # no NaN, no numpy
+    assert headline["indicators"]["alliance_size"] == len(headline["alliance_members"])

@@ -1,5 +1,5 @@
 """Sensitivity analysis: SALib's Sobol' and Morris methods against known answers, and on the
-scenario model through `uncertainty.evaluate`."""
+scenario model through the engine (one evaluation per design)."""
 
 import math
 
@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import sensitivity, uncertainty
+from analysis.methods import sensitivity
+from analysis.model import exploration, sampling
+from analysis.report import format
+from analysis.report import uncertainty as show
 
 # -- Ishigami & Homma (1990): f = sin x1 + a sin^2 x2 + b x3^4 sin x1, x_i ~ U(-pi, pi) --------
 A, B = 7.0, 0.1
@@ -147,13 +150,13 @@ def nato(world):
 
 def _count_evaluate(monkeypatch) -> list[int]:
     calls: list[int] = []
-    original = uncertainty.evaluate
+    original = exploration.measure
 
-    def counting(scenario, world, design):
-        calls.append(len(design))
-        return original(scenario, world, design)
+    def counting(state, keys=None):
+        calls.append(state.size)
+        return original(state, keys)
 
-    monkeypatch.setattr(uncertainty, "evaluate", counting)
+    monkeypatch.setattr(exploration, "measure", counting)
     return calls
 
 
@@ -161,8 +164,8 @@ def test_scenario_sobol_evaluates_once_and_finds_the_only_driver(world, nato, mo
     """Trade at risk = cross-bloc trade x disruption factor: the factor explains all of its
     variance and every other input none of it."""
     calls = _count_evaluate(monkeypatch)
-    table = sensitivity.sobol_indices(nato, world, "trade_at_risk_usd", n=512, seed=3)
-    names = uncertainty.problem(nato, world)["names"]
+    table = exploration.sobol_indices(nato, world, "trade_at_risk_usd", n=512, seed=3)
+    names = sampling.problem(nato, world)["names"]
     assert calls == [512 * (len(names) + 2)]
     assert list(table.index) == names
     assert table.loc["trade.disruption_factor", "ST"] == pytest.approx(1.0, abs=0.05)
@@ -174,7 +177,7 @@ def test_scenario_sobol_evaluates_once_and_finds_the_only_driver(world, nato, mo
 
 
 def test_scenario_sobol_of_arms_growth_points_at_the_arms_coefficients(world, nato):
-    table = sensitivity.sobol_indices(nato, world, "arms_spending_growth", n=512, seed=3)
+    table = exploration.sobol_indices(nato, world, "arms_spending_growth", n=512, seed=3)
     arms_inputs = [n for n in table.index if n.startswith("arms.")]
     assert len(arms_inputs) == 4
     assert np.allclose(table.drop(index=arms_inputs)["ST"], 0.0, atol=1e-12)
@@ -185,7 +188,7 @@ def test_scenario_sobol_of_arms_growth_points_at_the_arms_coefficients(world, na
 
 def test_scenario_morris_evaluates_once(world, nato, monkeypatch):
     calls = _count_evaluate(monkeypatch)
-    table = sensitivity.morris_indices(nato, world, "arms_spending_growth", trajectories=30)
+    table = exploration.morris_indices(nato, world, "arms_spending_growth", trajectories=30)
     assert len(calls) == 1 and calls[0] == 30 * (len(table) + 1)
     assert table.loc["arms.fatigue_alliance", "mu"] < 0  # fatigue damps spending
     assert table.loc["arms.reaction_rival", "mu"] > 0  # reaction fuels it
@@ -195,23 +198,21 @@ def test_scenario_morris_evaluates_once(world, nato, monkeypatch):
 
 def test_scenario_functions_reject_unknown_outcomes(world, nato):
     with pytest.raises(ValueError, match="unknown outcome"):
-        sensitivity.sobol_indices(nato, world, "no_such_outcome", n=64)
+        exploration.sobol_indices(nato, world, "no_such_outcome", n=64)
 
 
 # -- words and charts -------------------------------------------------------------------------
 
 
 def test_input_labels(world):
-    assert (
-        sensitivity.input_label("judgements.CHN.position", world) == "China's position (judgement)"
-    )
-    assert "rival bloc" in sensitivity.input_label("arms.reaction_rival", world)
-    assert sensitivity.input_label("bloc.KOR", world) == "South Korea's bloc"
+    assert format.input_label("judgements.CHN.position", world) == "China's position (judgement)"
+    assert "rival bloc" in format.input_label("arms.reaction_rival", world)
+    assert format.input_label("bloc.KOR", world) == "South Korea's bloc"
 
 
 def test_sobol_chart_states_the_indices(world, nato):
-    table = sensitivity.sobol_indices(nato, world, "trade_at_risk_usd", n=256, seed=3)
-    chart = sensitivity.sobol_chart(table, world)
+    table = exploration.sobol_indices(nato, world, "trade_at_risk_usd", n=256, seed=3)
+    chart = show.sobol_chart(table, world)
     share = table.loc["trade.disruption_factor", "ST"]
     assert f"the share of cross-bloc trade at risk: total {share:.0%}" in chart.alt
     assert "China's position (judgement): total 0%" in chart.alt
@@ -221,13 +222,13 @@ def test_sobol_chart_states_the_indices(world, nato):
 def test_percentile_table_and_distribution_chart(world, nato):
     reference = analysis.load_scenario("status-quo", world)
     sweeps = {
-        "status-quo": uncertainty.sweep(reference, world, 400, seed=1),
-        "asian-nato": uncertainty.sweep(nato, world, 400, seed=1),
+        "status-quo": sampling.sweep(reference, world, 400, seed=1),
+        "asian-nato": sampling.sweep(nato, world, 400, seed=1),
     }
-    table = sensitivity.percentile_table(sweeps, ["trade_at_risk_usd", "arms_spending_growth"])
+    table = show.percentile_table(sweeps, ["trade_at_risk_usd", "arms_spending_growth"])
     assert list(table.columns) == ["status-quo", "asian-nato"]
     median = sweeps["asian-nato"]["arms_spending_growth"].median()
     assert table.iloc[1, 1].startswith(f"{100 * median:+.1f}%")
     assert " bn (" in table.iloc[0, 0]
-    chart = sensitivity.distribution_chart(sweeps, ["trade_at_risk_usd", "arms_spending_growth"])
+    chart = show.distribution_chart(sweeps, ["trade_at_risk_usd", "arms_spending_growth"])
     assert table.iloc[1, 1] in chart.alt and chart.png

@@ -7,8 +7,11 @@ import yaml
 from scipy import stats
 
 import analysis
-from analysis import ScenarioError, indicators
-from analysis import uncertainty as unc
+from analysis import ScenarioError
+from analysis.methods import polarisation
+from analysis.model import SWEPT
+from analysis.model import sampling as unc
+from analysis.model.evaluation import evaluate
 from analysis.world.scenario import Distribution
 
 
@@ -85,8 +88,8 @@ def test_latin_hypercube_is_stratified(world, nato):
 def test_evaluate_at_the_scenarios_values_equals_run(world, nato):
     result = analysis.run(nato, world)
     point = pd.DataFrame({"trade.disruption_factor": [0.15], "arms.reaction_rival": [0.15]})
-    row = unc.evaluate(nato, world, point).iloc[0]
-    for name in unc.OUTCOMES:
+    row = evaluate(world, nato, point).iloc[0]
+    for name in SWEPT:
         assert row[name] == pytest.approx(result.values[name], rel=1e-9), name
 
 
@@ -96,7 +99,7 @@ def test_evaluate_moves_with_its_inputs(world, nato):
          "arms.reaction_alliance": [0.12, 0.2], "arms.fatigue_alliance": [0.2, 0.1],
          "arms.fatigue_rival": [0.2, 0.1]}
     )  # fmt: skip
-    out = unc.evaluate(nato, world, design)
+    out = evaluate(world, nato, design)
     assert out["trade_at_risk_usd"].iloc[1] == pytest.approx(2 * out["trade_at_risk_usd"].iloc[0])
     # a*b = 0.048 > m*n = 0.01: the second draw runs away
     assert list(out["arms_race_stable"]) == [1.0, 0.0]
@@ -104,7 +107,7 @@ def test_evaluate_moves_with_its_inputs(world, nato):
 
 def test_bloc_choice_changes_membership_per_draw(world, nato):
     design = pd.DataFrame({"bloc.CHN": ["rivals", "alliance", "rivals"]})
-    out = unc.evaluate(nato, world, design)
+    out = evaluate(world, nato, design)
     china_in = analysis.run(analysis.load_scenario("china-joins", world), world)
     assert out["cross_bloc_trade_usd"].iloc[1] < out["cross_bloc_trade_usd"].iloc[0]
     assert out["alliance_share_cinc"].iloc[1] == pytest.approx(
@@ -123,8 +126,8 @@ def test_polarisation_for_many_draws_matches_the_single_formula():
         pi = rng.random(n)
         pi /= pi.sum()
         alpha = rng.uniform(0.25, 1.6, size=4)
-        got = unc.esteban_ray_many(y, pi, alpha)
-        want = [indicators.esteban_ray(y[r], pi, alpha[r]) for r in range(4)]
+        got = polarisation.esteban_ray_many(y, pi, alpha)
+        want = [polarisation.esteban_ray(y[r], pi, alpha[r]) for r in range(4)]
         np.testing.assert_allclose(got, want, rtol=1e-12)
 
 

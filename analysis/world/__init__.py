@@ -4,7 +4,7 @@ Nothing here runs a method or draws: `load_world` reads and checks, `load_scenar
 scenario file and its `extends` chain, `apply` gives the World as a scenario assumes it.
 """
 
-from analysis.world.data import DATA_DIR, FACT_UNITS, World, load_world
+from analysis.world.data import DATA_DIR, FACT_UNITS, FIGURES, World, load_world
 from analysis.world.scenario import (
     BLOC_NAMES,
     Distribution,
@@ -20,6 +20,7 @@ __all__ = [
     "BLOC_NAMES",
     "DATA_DIR",
     "FACT_UNITS",
+    "FIGURES",
     "Distribution",
     "Scenario",
     "TradeShock",

@@ -7,7 +7,7 @@ column, so a data maintainer can fix it without reading code.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,20 +18,21 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from analysis.errors import DataError
-from analysis.indicators import KNOWN_INDICATORS
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
-#: Indicator -> the unit its figures must carry in facts.csv.
-FACT_UNITS: dict[str, str] = {
-    "gdp_usd": "USD",
-    "milex_usd": "USD",
-    "population": "persons",
-    "cinc": "share",
-    "nuclear_warheads": "warheads",
-    "trade_total_usd": "USD",
-    "trade_share_top_partner": "share",
+#: The figures facts.csv may hold: name -> (the unit its rows must carry, a reader's label).
+FIGURES: dict[str, tuple[str, str]] = {
+    "gdp_usd": ("USD", "GDP"),
+    "milex_usd": ("USD", "Military spending"),
+    "population": ("persons", "Population"),
+    "cinc": ("share", "CINC (material capability)"),
+    "nuclear_warheads": ("warheads", "Nuclear warheads"),
+    "trade_total_usd": ("USD", "Total goods trade"),
+    "trade_share_top_partner": ("share", "Largest trade partner's share"),
 }
+#: Figure -> the unit its rows must carry in facts.csv.
+FACT_UNITS: dict[str, str] = {name: unit for name, (unit, _) in FIGURES.items()}
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Text = Annotated[str, Field(min_length=1)]
@@ -107,8 +108,16 @@ class JudgementRow(_Row):
     claims: Codes
 
 
+class FocusRow(_Row):
+    role: Literal["isolation", "dependence"]
+    iso3: str
+    rationale: Text
+    claims: Codes
+
+
 class ParameterRow(_Row):
     name: Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
+    label: Text
     value: float
     low: float
     high: float
@@ -128,7 +137,7 @@ class Implication(_Row):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     statement: Text
     claims: Annotated[list[str], Field(min_length=1)]
-    indicator: Literal[tuple(KNOWN_INDICATORS)]  # type: ignore[valid-type]
+    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     scenario: Text
     reference: str | None = None
     expected: Literal["increase", "decrease", "above", "below"]
@@ -223,6 +232,7 @@ class World:
     parameters: pd.DataFrame
     claims: pd.DataFrame
     implications: pd.DataFrame
+    focus: pd.DataFrame  # role -> iso3: whose isolation and dependence every brief follows
 
     @cached_property
     def figures(self) -> pd.DataFrame:
@@ -244,8 +254,14 @@ class World:
         return float(self.parameters.loc[name, "value"])
 
 
-def load_world(data_dir: str | Path | None = None) -> World:
-    """Read data/ and validate every table and every cross-reference between them."""
+def load_world(
+    data_dir: str | Path | None = None, indicators: Collection[str] | None = None
+) -> World:
+    """Read data/ and validate every table and every cross-reference between them.
+
+    `indicators`, when given, are the indicator keys an implication may name (the model's
+    registry); the data layer itself knows no indicator.
+    """
     root = Path(data_dir) if data_dir is not None else DATA_DIR
     p: Callable[[str], Path] = lambda name: root / name  # noqa: E731
 
@@ -309,7 +325,20 @@ def load_world(data_dir: str | Path | None = None) -> World:
                 "value must lie within [low, high]",
             )
 
+    focus = _read_csv(p("focus.csv"), FocusRow, "role")
+    _check_codes(p("focus.csv"), focus, "iso3", codes, "actor")
+    _check_codes(p("focus.csv"), focus, "claims", claim_ids, "claim")
+    if missing := sorted({"isolation", "dependence"} - set(focus["role"])):
+        raise DataError(p("focus.csv"), "column 'role'", f"no actor for roles {missing}")
+
     implications = _read_yaml_list(p("implications.yaml"), Implication)
+    for iid, name in implications["indicator"].items():
+        if indicators is not None and name not in indicators:
+            raise DataError(
+                p("implications.yaml"),
+                f"id {iid!r}, field 'indicator'",
+                f"unknown indicator {name!r}; expected one of {sorted(indicators)}",
+            )
     for iid, refs in implications["claims"].items():
         if unknown := sorted(set(refs) - claim_ids):
             raise DataError(
@@ -334,4 +363,5 @@ def load_world(data_dir: str | Path | None = None) -> World:
         parameters=parameters.set_index("name", drop=False),
         claims=claims,
         implications=implications,
+        focus=focus.set_index("role", drop=False),
     )

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pandas as pd
 import yaml
@@ -116,6 +116,7 @@ class ScenarioSpec(_Spec):
     trade_shocks: list[TradeShock] = []
     parameters: dict[str, float] = {}
     uncertainty: dict[str, Distribution] = {}
+    focus: dict[Literal["isolation", "dependence"], str] = {}
     claims: list[str] = []
 
 
@@ -138,6 +139,7 @@ class Scenario:
     parameters: Mapping[str, float]
     claims: tuple[str, ...]
     uncertainty: Mapping[str, Distribution] = field(default_factory=lambda: MappingProxyType({}))
+    focus: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def parameter(self, name: str, world: World) -> float:
         """The scenario's value of a model parameter, else the default in parameters.csv."""
@@ -220,6 +222,8 @@ def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
     _check_actors(path, "alliance.remove", spec.alliance.remove, world)
     _check_actors(path, "rivals", spec.rivals or [], world)
     _check_actors(path, "judgements", list(spec.judgements), world)
+    for role, code in spec.focus.items():
+        _check_actors(path, f"focus.{role}", [code], world)
     for i, shock in enumerate(spec.trade_shocks):
         _check_actors(path, f"trade_shocks.{i}.between", shock.between, world, wildcard=True)
         _check_actors(path, f"trade_shocks.{i}.except", shock.exempt, world)
@@ -292,6 +296,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
     parameters: dict[str, float] = {}
     uncertainty: dict[str, Distribution] = {}
     claims: list[str] = []
+    focus = dict(world.focus["iso3"])
     for file, spec in reversed(chain):  # root first
         _check(file, spec, world)
         for code in spec.alliance.remove:
@@ -311,6 +316,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
         shocks.extend(spec.trade_shocks)
         parameters.update(spec.parameters)
         uncertainty.update(spec.uncertainty)
+        focus.update(spec.focus)
         claims.extend(c for c in spec.claims if c not in claims)
         if both := sorted(set(alliance) & set(rivals)):
             raise ScenarioError(
@@ -342,6 +348,7 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
         parameters=MappingProxyType(parameters),
         claims=tuple(claims),
         uncertainty=MappingProxyType(uncertainty),
+        focus=MappingProxyType(focus),
     )
 
 

@@ -29,22 +29,19 @@ Descriptors' own blocks (a descriptor acting on itself) are zero.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 import yaml
 
 from analysis.errors import DataError
 
-CIB_DIR = Path(__file__).resolve().parent.parent / "data" / "cib"
+CIB_DIR = Path(__file__).resolve().parents[2] / "data" / "cib"
 
 #: Result columns of `consistent_scenarios`; no descriptor may take these names.
 RESULT_COLUMNS = ("inconsistency", "total_impact_score")
@@ -295,7 +292,7 @@ def load_matrix(path: str | Path, data_dir: str | Path | None = None) -> pd.Data
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """Positions of the descriptors' state blocks in a matrix, and the impacts as an array."""
 
     descriptors: tuple[str, ...]
@@ -316,7 +313,7 @@ class _Layout:
         return np.repeat(np.arange(len(self.descriptors)), self.sizes)
 
 
-def _layout(matrix: pd.DataFrame) -> _Layout:
+def matrix_layout(matrix: pd.DataFrame) -> Layout:
     """Check a matrix's shape and read its layout; ValueError if it is not a CIB matrix."""
     index = matrix.index
     if not isinstance(index, pd.MultiIndex) or index.nlevels != 2:
@@ -342,10 +339,10 @@ def _layout(matrix: pd.DataFrame) -> _Layout:
         size = len(states[d])
         if impacts[first : first + size, first : first + size].any():
             raise ValueError(f"descriptor '{descriptors[d]}': non-zero self-impact block")
-    return _Layout(descriptors, tuple(states), np.array(offsets), impacts)
+    return Layout(descriptors, tuple(states), np.array(offsets), impacts)
 
 
-def _check_state(layout: _Layout, descriptor: str, state: str, what: str) -> None:
+def _check_state(layout: Layout, descriptor: str, state: str, what: str) -> None:
     if descriptor not in layout.descriptors:
         known = ", ".join(layout.descriptors)
         raise ValueError(f"{what}: unknown descriptor '{descriptor}' (known: {known})")
@@ -356,7 +353,7 @@ def _check_state(layout: _Layout, descriptor: str, state: str, what: str) -> Non
         )
 
 
-def _fixed_rows(layout: _Layout, fixed: Scenario | None) -> dict[int, int]:
+def _fixed_rows(layout: Layout, fixed: Scenario | None) -> dict[int, int]:
     """Descriptor position -> matrix row of its fixed state."""
     rows = {}
     for descriptor, state in (fixed or {}).items():
@@ -365,7 +362,7 @@ def _fixed_rows(layout: _Layout, fixed: Scenario | None) -> dict[int, int]:
     return rows
 
 
-def _scenario_rows(layout: _Layout, scenario: Scenario) -> np.ndarray:
+def _scenario_rows(layout: Layout, scenario: Scenario) -> np.ndarray:
     """The matrix row of each descriptor's chosen state, in descriptor order."""
     for descriptor, state in scenario.items():
         _check_state(layout, descriptor, state, "scenario")
@@ -375,7 +372,7 @@ def _scenario_rows(layout: _Layout, scenario: Scenario) -> np.ndarray:
     return np.array([layout.row(d, scenario[d]) for d in layout.descriptors])
 
 
-def _scenario(layout: _Layout, rows: np.ndarray) -> dict[str, str]:
+def _scenario(layout: Layout, rows: np.ndarray) -> dict[str, str]:
     return {
         d: layout.states[i][int(r) - int(layout.offsets[i])]
         for i, (d, r) in enumerate(zip(layout.descriptors, rows, strict=True))
@@ -391,13 +388,13 @@ def impact_balances(matrix: pd.DataFrame, scenario: Scenario) -> pd.Series:
     The balance of state s is the sum, over the scenario's chosen states c, of the judgement
     of c on s. Returns a Series on the matrix's (descriptor, state) index.
     """
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     rows = _scenario_rows(layout, scenario)
     balances = layout.impacts[rows].sum(axis=0, dtype=np.int64)
     return pd.Series(balances, index=matrix.columns, name="balance")
 
 
-def _gaps(layout: _Layout, balances: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _gaps(layout: Layout, balances: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Per descriptor: highest balance among its states minus the chosen state's balance."""
     best = np.maximum.reduceat(balances, layout.offsets)
     return best - balances[rows]
@@ -411,7 +408,7 @@ def descriptor_gaps(
     Fixed descriptors (an intervention) take their fixed state, overriding `scenario`, and
     are exempt from the test: their gap is reported as 0.
     """
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     scenario = {**scenario, **(fixed or {})}
     rows = _scenario_rows(layout, scenario)
     gaps = _gaps(layout, layout.impacts[rows].sum(axis=0, dtype=np.int64), rows)
@@ -437,7 +434,7 @@ def is_consistent(
 
 def total_impact_score(matrix: pd.DataFrame, scenario: Scenario) -> int:
     """Sum over descriptors of the chosen state's impact balance (Weimer-Jehle 2006)."""
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     rows = _scenario_rows(layout, scenario)
     return int(layout.impacts[rows].sum(axis=0, dtype=np.int64)[rows].sum())
 
@@ -445,7 +442,7 @@ def total_impact_score(matrix: pd.DataFrame, scenario: Scenario) -> int:
 # --------------------------------------------------------------------------- enumeration
 
 
-def _choices(layout: _Layout, fixed_rows: dict[int, int]) -> list[np.ndarray]:
+def _choices(layout: Layout, fixed_rows: dict[int, int]) -> list[np.ndarray]:
     """Matrix rows each descriptor may take: all its states, or only its fixed state."""
     return [
         np.array([fixed_rows[d]]) if d in fixed_rows else np.arange(first, first + size)
@@ -471,7 +468,7 @@ def _scenario_chunks(choices: list[np.ndarray], chunk: int) -> Iterator[np.ndarr
 
 
 def _score_chunk(
-    layout: _Layout, rows: np.ndarray, exempt: list[int]
+    layout: Layout, rows: np.ndarray, exempt: list[int]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inconsistency and total impact score of each scenario (row) of a chunk, vectorised."""
     # np.take gathers whole rows much faster than fancy indexing; one pass per descriptor.
@@ -487,7 +484,7 @@ def _score_chunk(
 
 def scenario_count(matrix: pd.DataFrame, fixed: Scenario | None = None) -> int:
     """Number of scenarios in the space (with `fixed` descriptors held at one state)."""
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     fixed_rows = _fixed_rows(layout, fixed)
     return math.prod(1 if d in fixed_rows else int(n) for d, n in enumerate(layout.sizes))
 
@@ -517,7 +514,7 @@ def consistent_scenarios(
     """
     if tolerance < 0:
         raise ValueError(f"tolerance must be 0 or more, got {tolerance}")
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     fixed_rows = _fixed_rows(layout, fixed)
     choices = _choices(layout, fixed_rows)
     total = math.prod(len(c) for c in choices)
@@ -586,7 +583,7 @@ class Succession:
 
 
 def _successor(
-    layout: _Layout, rows: np.ndarray, rule: Rule, fixed_rows: dict[int, int]
+    layout: Layout, rows: np.ndarray, rule: Rule, fixed_rows: dict[int, int]
 ) -> np.ndarray:
     """One succession step for every descriptor at once (see `succession` for the rules)."""
     balances = layout.impacts[rows].sum(axis=0, dtype=np.int64)
@@ -639,7 +636,7 @@ def succession(
     """
     if rule not in ("global", "adjacent"):
         raise ValueError(f"rule must be 'global' or 'adjacent', got {rule!r}")
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     fixed_rows = _fixed_rows(layout, fixed)
     rows = _scenario_rows(layout, {**start, **(fixed or {})})
     seen = {tuple(rows): 0}
@@ -658,7 +655,7 @@ def succession(
     raise RuntimeError(f"succession did not settle within {max_steps} steps")
 
 
-# --------------------------------------------------------------------------- presentation
+# --------------------------------------------------------------------------- labels and starts
 
 
 def label(matrix: pd.DataFrame, descriptor: str, state: str | None = None) -> str:
@@ -668,244 +665,12 @@ def label(matrix: pd.DataFrame, descriptor: str, state: str | None = None) -> st
     return labels.get(key, descriptor if state is None else state)
 
 
-def descriptor_table(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Descriptors and their ordered states, with labels: what a scenario is made of."""
-    layout = _layout(matrix)
-    rows = [
-        {
-            "descriptor": d,
-            "position": i + 1,
-            "state": s,
-            "meaning": label(matrix, d, s),
-        }
-        for d, states in zip(layout.descriptors, layout.states, strict=True)
-        for i, s in enumerate(states)
-    ]
-    return pd.DataFrame(rows).set_index(["descriptor", "position"])
-
-
-def judgements(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The non-zero judgements with their rationales, one row per (source state, target).
-
-    Each row reads "if <descriptor: state> then <target descriptor>: <scores>", with the
-    rationale from the YAML file, in matrix order.
-    """
-    rationales = matrix.attrs.get("rationales", {})
-    keys = list(matrix.index)
-    values = matrix.to_numpy()
-    rows: dict[tuple, list[str]] = {}
-    for i, j in zip(*np.nonzero(values), strict=True):
-        source, (target, state) = keys[i], keys[j]
-        why = rationales.get((source, keys[j]), "")
-        rows.setdefault((source, target, why), []).append(f"{state} {int(values[i, j]):+d}")
-    table = [
-        {"if": f"{sd}: {ss}", "then": target, "scores": ", ".join(cells), "rationale": why}
-        for ((sd, ss), target, why), cells in rows.items()
-    ]
-    return pd.DataFrame(table, columns=["if", "then", "scores", "rationale"])
-
-
-def scenario_table(scenarios: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """A `consistent_scenarios` table for readers: one column per scenario, best first.
-
-    Rows are the descriptors, then the inconsistency and total impact score; columns are
-    numbered "Scenario 1", "Scenario 2", ...; `limit` keeps the first so many.
-    """
-    shown = scenarios if limit is None else scenarios.head(limit)
-    table = shown.T.copy()
-    table.columns = [f"Scenario {i}" for i in range(1, len(shown) + 1)]
-    table.index = [
-        name.replace("_", " ") if name in RESULT_COLUMNS else name for name in table.index
-    ]
-    table.index.name = "descriptor"
-    return table
-
-
-def summary(
-    matrix: pd.DataFrame,
-    scenarios: pd.DataFrame,
-    tolerance: int = 0,
-    fixed: Scenario | None = None,
-) -> str:
-    """One sentence: how many of the possible scenarios are consistent (Markdown)."""
-    space = scenario_count(matrix, fixed)
-    held = ""
-    if fixed:
-        held = " with " + " and ".join(f"{d} held at *{s}*" for d, s in fixed.items())
-    within = "consistent" if tolerance == 0 else f"within {tolerance} point(s) of consistent"
-    if len(scenarios) == 0:
-        found = f"none is {within}"
-        if tolerance == 0:
-            found += "; raise the tolerance to see the least inconsistent ones"
-    else:
-        found = f"**{len(scenarios)}** {'is' if len(scenarios) == 1 else 'are'} {within}"
-    return f"Of the {space:,} possible combinations{held}, {found}."
-
-
-def succession_table(result: Succession) -> pd.DataFrame:
-    """A succession path for readers: one column per step, an arrow marking each change."""
-    columns = {}
-    previous: dict[str, str] | None = None
-    for step, scenario in enumerate(result.path):
-        name = "start" if step == 0 else f"step {step}"
-        columns[name] = {
-            d: (s if previous is None or previous[d] == s else f"→ {s}")
-            for d, s in scenario.items()
-        }
-        previous = scenario
-    table = pd.DataFrame(columns)
-    table.index.name = "descriptor"
-    return table
-
-
-def describe_succession(result: Succession) -> str:
-    """One sentence on where a succession path ends (Markdown)."""
-    rule = (
-        "each descriptor jumping to its best state"
-        if result.rule == "global"
-        else ("each descriptor moving one state at a time")
-    )
-    if result.ended_in == "attractor":
-        if result.steps == 0:
-            return f"The starting point is already consistent: nothing moves ({rule})."
-        return (
-            f"After {result.steps} step(s), {rule}, the path settles in a consistent "
-            "scenario (an attractor) and stays there."
-        )
-    first = result.cycle[0]
-    changing = [d for d in first if any(s[d] != first[d] for s in result.cycle)]
-    return (
-        f"The path never settles ({rule}): it falls into a cycle of {len(result.cycle)} "
-        f"scenarios that repeat for ever, with {', '.join(changing)} switching back and forth."
-    )
-
-
-def intervention_table(
-    matrix: pd.DataFrame, interventions: Mapping[str, Scenario], tolerance: int = 0
-) -> pd.DataFrame:
-    """What each intervention does to the set of consistent scenarios.
-
-    One column per case (first "no intervention", then each named intervention); one row per
-    descriptor listing the states found among that case's consistent scenarios with how many
-    scenarios have each (fixed descriptors are marked), and a first row with the count.
-    """
-    layout = _layout(matrix)
-    cases = {"no intervention": {}, **interventions}
-    columns = {}
-    for name, fixed in cases.items():
-        found = consistent_scenarios(matrix, tolerance, fixed)
-        cells = {"consistent scenarios": str(len(found))}
-        for d in layout.descriptors:
-            if d in fixed:
-                cells[d] = f"{fixed[d]} (fixed)"
-                continue
-            counts = found[d].value_counts()
-            order = [s for s in layout.states[layout.descriptors.index(d)] if s in counts]
-            cells[d] = ", ".join(f"{s} ({counts[s]})" for s in order) or "none"
-        columns[name] = cells
-    table = pd.DataFrame(columns)
-    table.index.name = "descriptor"
-    return table
-
-
-def heading(matrix: pd.DataFrame) -> str:
-    """Title, summary and the nature of the scores, as Markdown for the top of a brief."""
-    attrs = matrix.attrs
-    kind = attrs.get("kind", "")
-    nature = (
-        "Every score is an **expert judgement**, not a measured figure; each comes with "
-        "its rationale below."
-        if kind == "judgement"
-        else f"Scores: {kind or 'unspecified'}."
-    )
-    layout = _layout(matrix)
-    size = f"{len(layout.descriptors)} descriptors, {int(layout.sizes.sum())} states"
-    parts = [f"# {attrs.get('title', 'Cross-impact balance analysis')}", attrs.get("summary", "")]
-    parts.append(f"*{size}; file `{Path(attrs.get('path', '')).name}`.* {nature}")
-    return "\n\n".join(p for p in parts if p)
-
-
 def start_from(matrix: pd.DataFrame, changes: Scenario) -> dict[str, str]:
     """The matrix's baseline scenario with `changes` applied (a starting point)."""
     baseline = matrix.attrs.get("baseline")
     if baseline is None:
         return dict(changes)  # must then name every descriptor (checked when used)
-    layout = _layout(matrix)
+    layout = matrix_layout(matrix)
     for descriptor, state in changes.items():
         _check_state(layout, descriptor, state, "start")
     return {**baseline, **changes}
-
-
-def baseline_report(matrix: pd.DataFrame) -> str:
-    """Whether the baseline ("today") is consistent, and which descriptors pull away (Markdown)."""
-    baseline = matrix.attrs.get("baseline")
-    if baseline is None:
-        return "This matrix names no baseline scenario."
-    gaps = descriptor_gaps(matrix, baseline)
-    note = matrix.attrs.get("baseline_note", "")
-    state = ", ".join(f"{d}: *{s}*" for d, s in baseline.items())
-    text = f"The baseline ({state}). {note}".strip()
-    if gaps.max() == 0:
-        return text + "\n\nBy these judgements the baseline is **consistent**: it holds itself."
-    balances = impact_balances(matrix, baseline)
-    pulls = []
-    for d, gap in gaps[gaps > 0].items():
-        block = balances.loc[d]
-        pulls.append(f"{d} towards *{block.idxmax()}* (by {gap} points)")
-    return (
-        text + f"\n\nBy these judgements the baseline is **not consistent** "
-        f"(inconsistency {gaps.max()}): the judgements pull " + "; ".join(pulls) + "."
-    )
-
-
-def provenance(matrix: pd.DataFrame) -> str:
-    """Where the matrix came from: file, its SHA-256 and the number of judgements (Markdown)."""
-    path = Path(matrix.attrs.get("path", ""))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "n/a"
-    count = int((matrix.to_numpy() != 0).sum())
-    return (
-        f"Matrix `{path.name}` (SHA-256 `{digest}`), {count} non-zero judgements. Method: "
-        "Weimer-Jehle (2006), Cross-impact balances, *Technological Forecasting & Social "
-        "Change* 73:334-361; code `analysis/consistency.py`."
-    )
-
-
-def plot_matrix(matrix: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
-    """Heatmap of the cross-impact matrix: rows act on columns; blue promotes, red hinders.
-
-    Descriptors' own blocks are blank (a descriptor does not act on itself); lines separate
-    the descriptors; non-zero scores are written in their cells.
-    """
-    layout = _layout(matrix)
-    values = layout.impacts
-    names = [f"{d}: {s}" for d, s in matrix.index]
-    own = layout.owner()
-    mask = own[:, None] == own[None, :]
-    annot = np.where(values != 0, values.astype(str), "")
-    limit = max(3, int(np.abs(values).max()))
-    size = 3 + 0.32 * len(names)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(size + 1.5, size))
-    sns.heatmap(
-        pd.DataFrame(values, index=names, columns=names),
-        mask=mask,
-        cmap="RdBu",
-        center=0,
-        vmin=-limit,
-        vmax=limit,
-        annot=annot,
-        fmt="",
-        annot_kws={"fontsize": 7},
-        linewidths=0.3,
-        linecolor="white",
-        cbar_kws={"label": "impact of row state on column state", "shrink": 0.6},
-        ax=ax,
-    )
-    for edge in layout.offsets[1:]:
-        ax.axhline(edge, color="#444444", linewidth=1)
-        ax.axvline(edge, color="#444444", linewidth=1)
-    ax.set_xlabel("is affected (target state)")
-    ax.set_ylabel("if this state holds (source state)")
-    ax.set_title(matrix.attrs.get("title", "Cross-impact matrix"))
-    ax.tick_params(labelsize=8)
-    return ax

@@ -12,8 +12,8 @@ from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell
 
 #: Run by the kernel as it starts, so imports overlap with whatever the driver does meanwhile.
-WARM_UP = ["%matplotlib inline", "import analysis.session", "analysis.session.warm_up()"]
-RESET = "%reset -f\nimport analysis.session\nanalysis.session.reset()"
+WARM_UP = ["%matplotlib inline", "import analysis.pipeline.kernel_state as _ks", "_ks.warm_up()"]
+RESET = "%reset -f\nimport analysis.pipeline.kernel_state as _ks\n_ks.reset()"
 RESET_TAG = "render-reset"
 
 

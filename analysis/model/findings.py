@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from analysis.presentation import format_value
+from analysis.model.indicators import format_value
 
 Values = Mapping[str, float]
 

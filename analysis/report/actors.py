@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators import partner_trade
+from analysis.methods.trade import trade_matrix
 from analysis.world import World
 
 #: Grouping kinds drawn as security ties, strongest first.
@@ -54,8 +54,10 @@ def memberships(world: World) -> pd.DataFrame:
 
 def trade_partners(world: World, actor: str) -> pd.DataFrame:
     """An actor's recorded trade partners, largest first, with the share of its total trade."""
-    pairs = partner_trade(world.trade)
-    mine = pairs[pairs["actor"] == actor].set_index("partner")["trade_usd"]
+    actors = list(world.actors.index)
+    matrix = trade_matrix(actors, world.trade["a"], world.trade["b"], world.trade["trade_usd"])
+    row = pd.Series(matrix[actors.index(actor)], index=actors)
+    mine = row[row > 0]
     total = world.figures.loc[actor, "trade_total_usd"]
     table = pd.DataFrame(
         {

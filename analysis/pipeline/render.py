@@ -9,7 +9,6 @@ goes on and the exit status says so.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import queue
@@ -20,45 +19,32 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from analysis.errors import InputError
-from analysis.presentation import format_value
-from analysis.results import run
-from analysis.world.scenario import Scenario, load_scenario
-from analysis.world import DATA_DIR, World
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-REQUIRED_PARAMETERS = frozenset({"scenario"})
-#: Overview notebooks rendered once each (with their default parameters) by `make briefs`.
-REPORTS = ("01_actors", "03_compare", "04_uncertainty", "05_consistency")
-INDEX_COLUMNS = (
-    "alliance_size",
-    "alliance_share_cinc",
-    "cross_bloc_trade_usd",
-    "trade_at_risk_usd",
-    "polarisation",
+from analysis.model.indicators import INDICATORS, shown_in
+from analysis.pipeline.plan import (
+    NOTEBOOKS,
+    REPORTS,
+    REQUIRED_PARAMETERS,
+    SCENARIO_NOTEBOOK,
+    Brief,
+    Job,
+    _digest,
+    cache_key,
+    check_parameters,
+    describe,
+    notebook_parameters,
+    shared_inputs,
 )
-CACHE_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "papermill", "ipykernel")
+from analysis.world import DATA_DIR, World, load_scenario
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "_manifest.json"
 
-
-@dataclass(frozen=True)
-class Job:
-    """One brief to render: a notebook, its parameters and the cache key of its inputs."""
-
-    id: str
-    notebook: str
-    parameters: dict[str, str]
-    title: str
-    key: str
-    required: frozenset[str] = frozenset()
+__all__ = ["NOTEBOOKS", "REPORTS", "SCENARIO_NOTEBOOK", "check_parameters", "render"]
 
 
 @dataclass
@@ -70,22 +56,6 @@ class JobResult:
     error: str = ""
     executed: str | None = None  # the executed notebook as JSON, kept when a cell failed
     notebook: object = None  # the executed notebook between execution and export
-
-
-@dataclass
-class Brief:
-    """One row of the index, also kept in the manifest for briefs that were skipped."""
-
-    id: str
-    status: str  # rendered | skipped | failed
-    title: str = ""
-    summary: str = ""
-    headline: dict[str, str] = field(default_factory=dict)
-    verdicts: dict[str, int] = field(default_factory=dict)
-    key: str = ""
-    rendered_at: str = ""
-    error: str = ""
-    kind: str = "scenario"  # scenario | report
 
 
 @dataclass
@@ -109,88 +79,6 @@ class RenderReport:
         return "\n".join(lines)
 
 
-# -- planning -------------------------------------------------------------------------------
-
-
-def _digest(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(hashlib.sha256(part).digest())
-    return h.hexdigest()
-
-
-def scenario_files(world: World, scenario: Scenario) -> set[Path]:
-    """Scenario files a brief reads: its own chain, its reference's, and those its findings use."""
-    files = set(scenario.files)
-    imps = world.implications
-    refs = {scenario.reference} | set(imps.loc[imps["scenario"] == scenario.id, "reference"])
-    for ref in refs:
-        if isinstance(ref, str):
-            files |= set(load_scenario(ref, world).files)
-    return files
-
-
-def _file_parts(files: list[Path], root: Path) -> list[bytes]:
-    return [str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files]
-
-
-def shared_inputs(world: World, notebook: Path, scenarios: bool = False) -> str:
-    """Digest of what every job of `notebook` reads: the notebook, the data files (scenario
-    files only if `scenarios`), the analysis sources and the versions of key packages."""
-    shipped = world.data_dir / "scenarios"
-    data = sorted(
-        p for p in world.data_dir.rglob("*") if p.is_file() and (scenarios or p.parent != shipped)
-    )
-    sources = sorted(p for p in (ROOT / "analysis").rglob("*") if p.suffix in (".py", ".j2"))
-    versions = " ".join(f"{name}={metadata.version(name)}" for name in CACHE_PACKAGES)
-    parts = [versions.encode(), notebook.read_bytes()]
-    parts += _file_parts(data, world.data_dir) + _file_parts(sources, ROOT)
-    return _digest(*parts)
-
-
-def cache_key(shared: str, world: World, scenario: Scenario, parameters: dict) -> str:
-    """Hash of everything one brief depends on: the shared inputs, its parameters and the
-    scenario files it reads (so editing one scenario re-renders only its dependants)."""
-    files = sorted(scenario_files(world, scenario))
-    parts = [shared.encode(), json.dumps(parameters, sort_keys=True).encode()]
-    return _digest(*parts, *[str(p).encode() + b"\0" + p.read_bytes() for p in files])
-
-
-def notebook_parameters(world: World, scenario: Scenario) -> dict[str, str]:
-    """Parameters for the scenario notebook: the id of a shipped scenario, else a full path."""
-    params = {"scenario": scenario.id}
-    if scenario.path.resolve() != (world.data_dir / "scenarios" / f"{scenario.id}.yaml").resolve():
-        params["scenario"] = str(scenario.path.resolve())
-    if world.data_dir.resolve() != DATA_DIR.resolve():
-        params["data"] = str(world.data_dir.resolve())
-    return params
-
-
-def check_parameters(notebook: Path, parameters: dict[str, object], required: set[str]) -> None:
-    """Reject parameters the notebook does not declare, and required ones that are missing."""
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(notebook)))
-    if unknown := sorted(set(parameters) - declared):
-        raise InputError(notebook, "parameters", f"unknown {unknown}; declared: {sorted(declared)}")
-    if missing := sorted(required - set(parameters)):
-        raise InputError(notebook, "parameters", f"missing required {missing}")
-
-
-def describe(world: World, scenario: Scenario, key: str) -> Brief:
-    """The index row of a scenario: title, summary, headline numbers and verdict counts."""
-    result = run(scenario, world)
-    return Brief(
-        scenario.id,
-        "rendered",
-        scenario.title,
-        scenario.summary,
-        headline={k: format_value(k, result.values[k]) for k in INDEX_COLUMNS},
-        verdicts=result.findings["verdict"].value_counts().to_dict(),
-        key=key,
-    )
-
-
 # -- execution ------------------------------------------------------------------------------
 
 _local = threading.local()  # per dask worker thread: its warm kernel
@@ -200,7 +88,7 @@ _kernels_lock = threading.Lock()
 
 def _thread_kernel(cwd: Path):
     """This thread's warm kernel, started on first use (a dask worker thread)."""
-    from analysis.kernels import WarmKernel
+    from analysis.pipeline.kernels import WarmKernel
 
     if getattr(_local, "kernel", None) is None:
         _local.kernel = WarmKernel(cwd)
@@ -281,7 +169,7 @@ def _run_local(jobs: list[Job], workers: int) -> Iterator[JobResult]:
     """Launch `workers` warm kernels now, so they boot while the driver does other work, and
     return the results as jobs finish. A job borrows a free kernel and gives it back before
     its HTML is exported, so the kernel moves on to the next job meanwhile."""
-    from analysis.kernels import WarmKernel
+    from analysis.pipeline.kernels import WarmKernel
 
     count = max(1, min(workers, len(jobs)))
     kernels = [WarmKernel(Path(jobs[0].notebook).parent) for _ in range(count)]
@@ -372,7 +260,7 @@ def write_index(briefs: list[Brief], out: Path) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     page = env.get_template("index.html.j2").render(
         briefs=briefs,
-        columns=INDEX_COLUMNS,
+        columns=[(k, INDICATORS[k].name(capital=True)) for k in shown_in("index")],
         exists={b.id: (out / f"{b.id}.html").exists() for b in briefs},
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -10,15 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import arms, bargaining
+from analysis.methods import arms, bargaining
+from analysis.model.engine import HORIZON
 
-YEARS = np.arange(0, 11)
-COEFFICIENTS = {
-    "a": "arms.reaction_alliance",
-    "b": "arms.reaction_rival",
-    "m": "arms.fatigue_alliance",
-    "n": "arms.fatigue_rival",
-}
+#: Years of the arms-race path a brief shows.
+YEARS = np.arange(0, int(HORIZON) + 1)
 
 
 @dataclass(frozen=True)
@@ -40,7 +36,7 @@ class ArmsRace:
 def arms_race(
     x0: float,
     y0: float,
-    baseline: Mapping[str, float],
+    baseline: tuple[float, float, float, float],
     scenario: Mapping[str, float],
     years: np.ndarray = YEARS,
 ) -> ArmsRace:
@@ -50,7 +46,7 @@ def arms_race(
     status-quo (`baseline`) coefficients: with unchanged coefficients nothing moves, and any
     change in the path comes from the scenario's changed reactions and fatigue.
     """
-    g, h = arms.calibrate_grievances(x0, y0, *(baseline[k] for k in "abmn"))
+    g, h = arms.calibrate_grievances(x0, y0, *baseline)
     a, b, m, n = (scenario[k] for k in "abmn")
     path = arms.richardson_path(x0, y0, a, b, m, n, g, h, years)
     x_star, y_star = arms.richardson_equilibrium(a, b, m, n, g, h)
@@ -78,10 +74,12 @@ class Forecast:
         return bool(self.bdm.attrs.get("converged", False))
 
 
-def forecast(positions: pd.Series, capability: pd.Series, salience: pd.Series) -> Forecast:
-    """Bargaining forecasts from positions (0-100), capability (CINC) and salience (0-100)."""
-    names = list(positions.index)
-    pos, cap, sal = (s.reindex(names).to_numpy(float) for s in (positions, capability, salience))
+def forecast(
+    positions: np.ndarray, capability: np.ndarray, salience: np.ndarray, names: list[str]
+) -> Forecast:
+    """Bargaining forecasts from positions (0-100), capability (CINC) and salience (0-100),
+    one value per actor in `names`."""
+    pos, cap, sal = (np.asarray(v, dtype=float) for v in (positions, capability, salience))
     smp = bargaining.smp_turn0(cap, pos[:, None], sal[:, None])
     best = int(np.argmax(smp.position_probability))
     return Forecast(

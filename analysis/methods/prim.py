@@ -36,54 +36,14 @@ Workbench, *Environmental Modelling & Software* 96, 239-250.
 from __future__ import annotations
 
 import math
-import operator
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from analysis.figures import Chart
-from analysis.presentation import format_value
-from analysis.world.scenario import Scenario
-from analysis.sensitivity import DEFAULT_SEED, input_label, outcome_label
-from analysis.world import World
-
-__all__ = ["Box", "box_chart", "box_words", "cases", "condition_words", "discover", "prim"]
-
-#: How the common conditions read in a sentence.
-CONDITION_WORDS = {
-    "arms_race_stable == 0": "the arms race runs away",
-    "arms_race_stable < 0.5": "the arms race runs away",
-    "arms_race_stable == 1": "the arms race settles",
-    "arms_race_stable > 0.5": "the arms race settles",
-}
-#: Short nouns for outcomes in a sentence ("trade at risk exceeds $300.0 bn").
-OUTCOME_NOUNS = {
-    "trade_at_risk_usd": "trade at risk",
-    "trade_at_risk_share_gdp": "trade at risk as a share of GDP",
-    "arms_spending_growth": "combined military spending",
-    "arms_alliance_spending_10y_usd": "the alliance's military spending in ten years",
-    "arms_rival_spending_10y_usd": "the rival bloc's military spending in ten years",
-    "polarisation": "polarisation",
-    "position_gap": "the gap between the blocs' positions",
-    "forecast_weighted_mean": "the weighted mean forecast",
-    "forecast_weighted_median": "the weighted median forecast",
-}
-_OPS = {
-    ">": (operator.gt, "exceeds"),
-    ">=": (operator.ge, "is at least"),
-    "<": (operator.lt, "is below"),
-    "<=": (operator.le, "is at most"),
-    "==": (operator.eq, "equals"),
-    "!=": (operator.ne, "differs from"),
-}
-_CONDITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|==|!=|>|<)\s*(\S+)\s*$")
+__all__ = ["Box", "prim"]
 
 
 # -- the algorithm ----------------------------------------------------------------------------
@@ -332,10 +292,6 @@ def _prune(data: _Data, box: _State, max_qp: float | None) -> _State:
 # -- the result -------------------------------------------------------------------------------
 
 
-def _number(value: float) -> str:
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
 @dataclass(frozen=True)
 class Box:
     """A PRIM box: its limits, how well it captures the cases of interest, and the data."""
@@ -369,45 +325,6 @@ class Box:
                 values = inputs[name].to_numpy(float)
                 mask &= (values >= row["low"]) & (values <= row["high"])
         return mask
-
-    def conditions(self, labels: Mapping[str, str] | None = None) -> list[str]:
-        """Each restriction in words, e.g. "arms.reaction_rival exceeds 0.19"."""
-        labels = labels or {}
-        out = []
-        for name, row in self.limits.iterrows():
-            label = labels.get(name, name)
-            if isinstance(row["values"], tuple):
-                out.append(f"{label} is {' or '.join(str(v) for v in row['values'])}")
-            elif np.isfinite(row["low"]) and np.isfinite(row["high"]):
-                out.append(f"{label} is between {_number(row['low'])} and {_number(row['high'])}")
-            elif np.isfinite(row["low"]):
-                out.append(f"{label} exceeds {_number(row['low'])}")
-            else:
-                out.append(f"{label} is below {_number(row['high'])}")
-        return out
-
-    def sentence(self, labels: Mapping[str, str] | None = None) -> str:
-        """The box in words, with its coverage and density."""
-        what = self.what
-        head = what[:1].upper() + what[1:]
-        if self.cases == 0:
-            return f"{head} in none of the {self.draws:,} draws."
-        if self.cases == self.draws:
-            return f"{head} in all of the {self.draws:,} draws."
-        if self.limits.empty:
-            return (
-                f"{head} in {self.cases / self.draws:.0%} of the {self.draws:,} draws, and no "
-                "range of the uncertain inputs singles those draws out."
-            )
-        conditions = self.conditions(labels)
-        joined = conditions[-1]
-        if len(conditions) > 1:
-            joined = ", ".join(conditions[:-1]) + " and " + joined
-        return (
-            f"{head} when {joined}. This box holds {self.coverage:.0%} of the draws in which "
-            f"that happens (coverage), and it happens in {self.density:.0%} of the draws inside "
-            f"the box (density)."
-        )
 
 
 def _limits(data: _Data, box: _State) -> pd.DataFrame:
@@ -475,129 +392,3 @@ def prim(
         interest=data.y,
         what=what,
     )
-
-
-# -- scenarios --------------------------------------------------------------------------------
-
-
-def _parse(condition: str) -> tuple[str, str, float]:
-    match = _CONDITION.match(condition)
-    if not match:
-        raise ValueError(
-            f"condition {condition!r} must read '<outcome> <op> <number>', op one of {list(_OPS)}"
-        )
-    name, op, value = match.groups()
-    try:
-        return name, op, float(value)
-    except ValueError:
-        raise ValueError(f"condition {condition!r}: {value!r} is not a number") from None
-
-
-def cases(outcomes: pd.DataFrame, condition: str) -> pd.Series:
-    """The draws that meet ``condition`` ("arms_race_stable == 0", "trade_at_risk_usd > 3e11")."""
-    name, op, value = _parse(condition)
-    if name not in outcomes:
-        raise ValueError(f"unknown outcome {name!r} in condition {condition!r}")
-    return pd.Series(_OPS[op][0](outcomes[name].to_numpy(float), value), index=outcomes.index)
-
-
-def condition_words(condition: str) -> str:
-    """The condition as a clause: "the arms race runs away", "trade at risk exceeds $300 bn"."""
-    key = " ".join(_CONDITION.match(condition).groups()) if _CONDITION.match(condition) else ""
-    name, op, value = _parse(condition)
-    if key in CONDITION_WORDS:
-        return CONDITION_WORDS[key]
-    noun = OUTCOME_NOUNS.get(name, outcome_label(name))
-    if name == "arms_spending_growth":
-        verb = {">": "grows by more than", ">=": "grows by at least"}.get(op)
-        if verb:
-            return f"{noun} {verb} {100 * value:.0f}% in ten years"
-    return f"{noun} {_OPS[op][1]} {format_value(name, value)}"
-
-
-def discover(
-    scenario: Scenario,
-    world: World,
-    condition: str,
-    draws: int = 2000,
-    seed: int = DEFAULT_SEED,
-    sampler: str = "lhs",
-    **options,
-) -> Box:
-    """Sample the scenario's uncertainty, evaluate every draw at once, flag the draws that meet
-    ``condition`` and find their PRIM box (options as for `prim`). Unless given, the smallest
-    box (``mass_min``) is 5% of the draws or half the share of cases if that is rarer, so a
-    rare outcome can still be isolated (never fewer than 5 draws)."""
-    from analysis import uncertainty
-
-    design = uncertainty.sample(scenario, world, draws, seed, sampler)
-    outcomes = uncertainty.evaluate(scenario, world, design)
-    flags = cases(outcomes, condition).to_numpy()
-    if "mass_min" not in options:  # a rare outcome needs boxes smaller than 5% of the draws
-        options["mass_min"] = min(0.05, max(flags.mean() / 2, 5 / draws))
-    return prim(design, flags, what=condition_words(condition), **options)
-
-
-# -- chart ------------------------------------------------------------------------------------
-
-
-def plot_box(box: Box, labels: Mapping[str, str] | None = None) -> plt.Axes:
-    """The draws on the box's two most significant numeric inputs, cases of interest in red,
-    the box outlined; with fewer than two numeric restrictions, the coverage-density
-    trade-off along the peeling trajectory with the chosen box marked."""
-    labels = labels or {}
-    numeric = [n for n, row in box.limits.iterrows() if not isinstance(row["values"], tuple)]
-    _, ax = plt.subplots(figsize=(7, 5))
-    if len(numeric) >= 2:
-        a, b = numeric[:2]
-        xs, ys = box.inputs[a].to_numpy(float), box.inputs[b].to_numpy(float)
-        hit = box.interest
-        ax.scatter(xs[~hit], ys[~hit], s=6, color="#b0b0b0", label="other draws")
-        ax.scatter(xs[hit], ys[hit], s=16, color="#c0392b", label=f"draws in which {box.what}")
-        lo = box.limits.loc[[a, b], "low"].to_numpy()
-        hi = box.limits.loc[[a, b], "high"].to_numpy()
-        lo = np.where(np.isfinite(lo), lo, [xs.min(), ys.min()])
-        hi = np.where(np.isfinite(hi), hi, [xs.max(), ys.max()])
-        ax.add_patch(
-            plt.Rectangle(lo, *(hi - lo), fill=False, edgecolor="black", lw=1.5, label="box")
-        )
-        ax.set_xlabel(_capital(labels.get(a, a)))
-        ax.set_ylabel(_capital(labels.get(b, b)))
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3)
-        return ax
-    t = box.trajectory
-    scatter = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=18)
-    ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors="#c0392b", lw=2)
-    ax.figure.colorbar(scatter, ax=ax, label="restricted inputs")
-    ax.set_xlabel("Coverage (share of the cases inside the box)")
-    ax.set_ylabel("Density (share of the box's draws that are cases)")
-    return ax
-
-
-def box_chart(box: Box, world: World) -> Chart:
-    """The PRIM box as a chart, its sentence as the alt text."""
-    labels = {n: input_label(n, world) for n in box.inputs.columns}
-    numeric = sum(not isinstance(v, tuple) for v in box.limits["values"])
-    shown = (
-        "seen on its two most significant inputs (other limits apply too)"
-        if numeric > 2
-        else "on the two inputs it restricts"
-        if numeric == 2
-        else "shown as the coverage-density trade-off along PRIM's peeling, the box circled"
-    )
-    return Chart(
-        plot_box(box, labels),
-        caption=f"Scenario discovery (PRIM): the draws in which {box.what} "
-        f"({box.cases:,} of {box.draws:,}) and the box that isolates them, {shown}.",
-        alt=box.sentence(labels),
-    )
-
-
-def _capital(label: str) -> str:
-    return label[:1].upper() + label[1:]
-
-
-def box_words(box: Box, world: World) -> Markdown:
-    """The box's sentence with readers' names for the inputs."""
-    labels = {n: input_label(n, world) for n in box.inputs.columns}
-    return Markdown(box.sentence(labels))

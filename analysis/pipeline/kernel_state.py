@@ -17,8 +17,9 @@ _RC: dict[str, object] = {}
 
 def warm_up() -> None:
     """Import the analysis stack once and remember the plotting defaults to restore."""
-    import analysis.brief  # noqa: F401
-    import analysis.plots  # noqa: F401
+    import analysis.report.brief  # noqa: F401
+    import analysis.report.overview_charts  # noqa: F401
+    import analysis.report.scenario_charts  # noqa: F401
 
     _RC.clear()
     _RC.update(matplotlib.rcParams.copy())

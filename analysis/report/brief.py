@@ -12,35 +12,18 @@ from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
 import analysis
-from analysis import projections
-from analysis.indicators import BLOCS, indicator_label
-from analysis.presentation import CAPABILITY_LABELS, format_value, text, usd
-from analysis.results import ScenarioResult, run
-from analysis.world.scenario import load_scenario
-from analysis.world import World
+from analysis.model.engine import ARMS_COEFFICIENTS
+from analysis.model.indicators import shown_in
+from analysis.model.results import ScenarioResult, run
+from analysis.model.sampling import bands, sweep
+from analysis.report.format import CAPABILITY_LABELS, format_value, text, usd
+from analysis.world import BLOC_NAMES, World, load_scenario
 
 VERDICT_MARK = {
     "supported": "Supported",
     "contradicted": "Contradicted",
     "not tested": "Not tested",
 }
-HEADLINE = [
-    "alliance_size",
-    "alliance_share_cinc",
-    "alliance_share_gdp",
-    "alliance_share_milex",
-    "balance_ratio_cinc",
-    "balance_ratio_milex",
-    "cross_bloc_trade_usd",
-    "trade_at_risk_usd",
-    "trade_at_risk_share_gdp",
-    "chn_trade_share_with_alliance",
-    "prk_trade_usd",
-    "prk_top_partner_share",
-    "prk_defence_ties",
-    "polarisation",
-    "position_gap",
-]
 
 
 def reference_result(
@@ -132,9 +115,9 @@ def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.D
 def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
     """Headline indicators with units, next to the reference's values."""
     rows = []
-    for key in HEADLINE:
+    for key in shown_in("headline"):
         row = {
-            "Indicator": indicator_label(key),
+            "Indicator": result.label(key, capital=True),
             "This scenario": format_value(key, result.values[key]),
         }
         if reference is not None:
@@ -146,7 +129,7 @@ def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> 
 def capability_table(result: ScenarioResult) -> pd.DataFrame:
     """Each bloc's share of each capability, naming the actors that have no figure."""
     table = result.balance
-    shares = table.pivot(index="indicator", columns="bloc", values="share")[list(BLOCS)]
+    shares = table.pivot(index="indicator", columns="bloc", values="share")[list(BLOC_NAMES)]
     shares = shares.map(lambda v: f"{100 * v:.1f}%")
     shares.columns = ["Alliance", "Rival bloc", "Others"]
     gaps = table[table["missing"] != ""].groupby("indicator")["missing"].agg(", ".join)
@@ -156,7 +139,7 @@ def capability_table(result: ScenarioResult) -> pd.DataFrame:
 
 
 def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
-    """North Korea's trade and ties, here and in the reference."""
+    """The isolation focus actor's trade and ties, here and in the reference."""
     labels = {
         "total_trade_usd": "Total goods trade",
         "partner_count": "Recorded partners among the actors",
@@ -169,10 +152,10 @@ def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) ->
     def column(res: ScenarioResult) -> list[str]:
         s = res.isolation
         return [
-            format_value("prk_trade_usd", s["total_trade_usd"]),
+            format_value("isolation_trade_usd", s["total_trade_usd"]),
             str(int(s["partner_count"])),
-            str(s["top_partner"]),
-            format_value("prk_top_partner_share", s["top_partner_share"]),
+            str(res.world.actors["name"].get(s["top_partner"], "none")),
+            format_value("isolation_top_partner_share", s["top_partner_share"]),
             f"{s['herfindahl_lower_bound']:.3f}",
             str(int(s["defence_ties"])),
         ]
@@ -218,6 +201,18 @@ def _side_changes(result: ScenarioResult, reference: ScenarioResult | None) -> l
     ]
 
 
+def _left_out(result: ScenarioResult) -> str:
+    """Words naming the bloc members without a military-spending figure, if any."""
+    rows = result.balance[(result.balance["indicator"] == "milex_usd")]
+    codes = [c for m in rows[rows["bloc"] != "others"]["missing"] if m for c in m.split(", ")]
+    if not codes:
+        return ""
+    named = [str(result.world.actors.loc[c, "name"]) for c in codes]
+    names = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    has, are = ("has", "is") if len(codes) == 1 else ("have", "are")
+    return f" ({names} {has} no published figure and {are} left out)"
+
+
 def arms_race(result: ScenarioResult, reference: ScenarioResult | None) -> Markdown:
     """The arms-race projection in words: coefficients, stability and why."""
     race = result.arms
@@ -227,12 +222,7 @@ def arms_race(result: ScenarioResult, reference: ScenarioResult | None) -> Markd
     lines = [*_side_changes(result, reference)]
     lines += [
         f"Today the alliance spends {usd(today['alliance'])} a year on its militaries and the "
-        f"rival bloc {usd(today['rivals'])}"
-        + (
-            " (North Korea publishes no figure and is left out)."
-            if "PRK" in result.scenario.rivals
-            else "."
-        ),
+        f"rival bloc {usd(today['rivals'])}" + _left_out(result) + ".",
         f"In this scenario each side's spending rises with the other's (reaction: a = {c['a']:g} "
         f"for the alliance, b = {c['b']:g} for the rivals) and relaxes with its own cost "
         f"(fatigue: m = {c['m']:g}, n = {c['n']:g}); the coefficients are judgements "
@@ -255,7 +245,7 @@ def arms_race(result: ScenarioResult, reference: ScenarioResult | None) -> Markd
         ref = format_value("arms_spending_growth", reference.arms.growth)
         sentence += f" ({reference.scenario.id}: {ref})"
     lines.append(sentence + ".")
-    baseline = {k: result.world.parameter(n) for k, n in projections.COEFFICIENTS.items()}
+    baseline = {k: result.world.parameter(n) for k, n in ARMS_COEFFICIENTS.items()}
     if all(np.isclose(c[k], baseline[k]) for k in "abmn"):
         lines.append("Its coefficients are today's, so spending stays where it is.")
     return Markdown(" ".join(lines))
@@ -263,20 +253,13 @@ def arms_race(result: ScenarioResult, reference: ScenarioResult | None) -> Markd
 
 def forecast_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
     """Where bargaining lands on the alliance scale, by method, here and in the reference."""
-    names = {
-        "forecast_weighted_mean": "Weighted mean (Achen 2006)",
-        "forecast_weighted_median": "Weighted median (Black 1948)",
-        "forecast_smp_position": "Most likely outcome, spatial model (KTAB, turn 0)",
-        "forecast_smp_probability": "... its probability",
-        "forecast_bdm_median": "Median after 8 rounds, expected-utility model (Scholz et al. 2011)",
-        "forecast_bdm_converged": "... did that model converge?",
-    }
+    keys = shown_in("bargaining")
     table = pd.DataFrame(
-        {"This scenario": [format_value(k, result.values[k]) for k in names]},
-        index=pd.Index(list(names.values()), name="Method (alliance scale 0-100)"),
+        {"This scenario": [result.show(k) for k in keys]},
+        index=pd.Index([result.label(k, capital=True) for k in keys], name="Method"),
     )
     if reference is not None:
-        table["Reference"] = [format_value(k, reference.values[k]) for k in names]
+        table["Reference"] = [reference.show(k) for k in keys]
     return table
 
 
@@ -316,13 +299,11 @@ def forecast_words(result: ScenarioResult) -> Markdown:
 
 def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: int) -> pd.DataFrame:
     """5-95% ranges of the headline numbers over the scenario's judged uncertainties."""
-    from analysis import uncertainty
-
     if not result.scenario.uncertainty:
         return pd.DataFrame({"Note": ["This scenario declares no uncertainty."]})
-    table = uncertainty.sweep(result.scenario, world, draws, seed)
+    table = sweep(result.scenario, world, draws, seed)
     rows = []
-    for name, row in uncertainty.bands(table).iterrows():
+    for name, row in bands(table, shown_in("bands")).iterrows():
         if name == "arms_race_stable":
             runaway = 1 - table[name].mean()
             rows.append(
@@ -337,7 +318,7 @@ def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: in
             continue
         rows.append(
             {
-                "Indicator": indicator_label(name),
+                "Indicator": result.label(name, capital=True),
                 "This scenario": format_value(name, result.values[name]),
                 "5%": format_value(name, row.p05),
                 "Median": format_value(name, row.p50),

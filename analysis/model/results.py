@@ -1,0 +1,191 @@
+"""Run a scenario: the engine at its central values, the tables behind each indicator, and
+the findings (the essay's implications tested against the numbers)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods.capability import bloc_shares, bloc_totals
+from analysis.methods.trade import partner_concentration
+from analysis.model import findings
+from analysis.model.engine import ARMS_COEFFICIENTS, Base, prepare, state
+from analysis.model.evaluation import evaluate, measure
+from analysis.model.forecasts import ArmsRace, Forecast, arms_race
+from analysis.model.indicators import INDICATORS, forecasts, load_world
+from analysis.world import BLOC_NAMES, Scenario, World, load_scenario
+
+#: Capability figures whose bloc shares a brief tabulates.
+CAPABILITIES = ("gdp_usd", "milex_usd", "population", "cinc")
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """Everything a brief shows for one scenario: the registry's values and the tables
+    behind them, at the scenario's central values."""
+
+    scenario: Scenario
+    world: World  # as the scenario assumes it
+    values: Mapping[str, float]  # one value per registry key
+    balance: pd.DataFrame
+    exposure: pd.DataFrame
+    isolation: pd.Series
+    positions: pd.DataFrame
+    findings: pd.DataFrame
+    arms: ArmsRace
+    forecast: Forecast
+
+    @property
+    def focus(self) -> dict[str, str]:
+        """Role -> the focus actor's name, to fill in indicator labels."""
+        names = self.world.actors["name"]
+        return {role: str(names[code]) for role, code in self.scenario.focus.items()}
+
+    def label(self, key: str, capital: bool = False) -> str:
+        """The indicator's label, with this scenario's focus actors named."""
+        return INDICATORS[key].name(self.focus, capital)
+
+    def show(self, key: str) -> str:
+        """The indicator's value with its unit."""
+        return INDICATORS[key].show(self.values[key])
+
+    def headline(self) -> dict[str, Any]:
+        """Indicators and findings as plain JSON-ready values (NaN -> None)."""
+        clean = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731
+        return {
+            "scenario": self.scenario.id,
+            "title": self.scenario.title,
+            "reference": self.scenario.reference,
+            "alliance_members": list(self.scenario.alliance),
+            "rivals": list(self.scenario.rivals),
+            "focus": dict(self.scenario.focus),
+            "indicators": {k: clean(v) for k, v in self.values.items()},
+            "findings": [
+                {k: clean(v) for k, v in row.items() if k != "statement"}
+                | {"statement": row["statement"]}
+                for row in self.findings.to_dict("records")
+            ],
+        }
+
+
+def _blocs(base: Base) -> np.ndarray:
+    return np.where(base.alliance, "alliance", np.where(base.rivals, "rivals", "others"))
+
+
+def balance_table(base: Base) -> pd.DataFrame:
+    """Bloc totals and shares of each capability (long form), naming the bloc members that
+    have no figure, so a reader sees when a share leaves an actor out."""
+    blocs = _blocs(base)
+    rows = []
+    for indicator in CAPABILITIES:
+        values = base.figures[indicator]
+        for bloc in BLOC_NAMES:
+            members = blocs == bloc
+            gaps = [
+                a for a, m, v in zip(base.actors, members, values, strict=True) if m and np.isnan(v)
+            ]
+            rows.append(
+                {
+                    "bloc": bloc,
+                    "indicator": indicator,
+                    "total": float(bloc_totals(values, members)),
+                    "share": float(bloc_shares(values, members)),
+                    "missing": ", ".join(gaps),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def exposure_table(base: Base) -> pd.DataFrame:
+    """Each actor's trade across the bloc line, absolute and as a share of its total trade
+    (alliance members trade across it with the rival bloc and vice versa; others never)."""
+    other = np.where(base.alliance[:, None], base.rivals[None, :], False) | np.where(
+        base.rivals[:, None], base.alliance[None, :], False
+    )
+    cross = (base.trade * other).sum(axis=1)
+    table = pd.DataFrame(
+        {
+            "bloc": _blocs(base),
+            "total_trade_usd": base.total_trade,
+            "recorded_trade_usd": base.trade.sum(axis=1),
+            "cross_bloc_trade_usd": cross,
+        },
+        index=pd.Index(base.actors, name="iso3"),
+    )
+    table["cross_bloc_share"] = table["cross_bloc_trade_usd"] / table["total_trade_usd"]
+    return table
+
+
+def isolation_table(base: Base, values: Mapping[str, float]) -> pd.Series:
+    """The isolation focus actor's trade, partners, concentration and defence ties."""
+    i = base.focus["isolation"]
+    row = base.trade[i]
+    stats = partner_concentration(row, base.total_trade[i])
+    return pd.Series(
+        {
+            "total_trade_usd": float(base.total_trade[i]),
+            "partner_count": int(stats["partners"]),
+            "top_partner": base.actors[int(np.argmax(row))] if row.max() > 0 else None,
+            "top_partner_share": float(stats["top_share"]),
+            "herfindahl_lower_bound": float(stats["herfindahl"]),
+            "defence_ties": values["isolation_defence_ties"],
+        },
+        name=base.actors[i],
+    )
+
+
+def positions_table(base: Base) -> pd.DataFrame:
+    """Each actor's name, bloc, judged position with its range, salience and capability."""
+    judged = base.world.judgements.loc[list(base.actors)]
+    table = judged[["position", "position_low", "position_high", "salience"]].copy()
+    table.insert(0, "name", base.world.actors.loc[list(base.actors), "name"])
+    table.insert(1, "bloc", _blocs(base))
+    table["capability_weight"] = np.where(np.isnan(base.figures["cinc"]), np.nan, base.weights)
+    return table
+
+
+def _arms(base: Base) -> ArmsRace:
+    milex = base.figures["milex_usd"]
+    x0, y0 = float(bloc_totals(milex, base.alliance)), float(bloc_totals(milex, base.rivals))
+    coefficients = {k: base.parameters[name] for k, name in ARMS_COEFFICIENTS.items()}
+    return arms_race(x0, y0, base.baseline_arms, coefficients)
+
+
+def run(scenario: Scenario | str | Path, world: World | None = None) -> ScenarioResult:
+    """Measure a scenario at its central values with the engine (every registry indicator),
+    and test the essay's implications about it against its reference (its findings)."""
+    world = world if world is not None else load_world()
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, world)
+    base = prepare(world, scenario)
+    central = state(base)
+    table = measure(central)
+    values = MappingProxyType({k: float(v) for k, v in table.iloc[0].items()})
+    needed = sorted(set(world.implications["indicator"]) & set(INDICATORS))
+    cache: dict[str, Mapping[str, float]] = {scenario.id: values}
+
+    def values_for(ident: str) -> Mapping[str, float]:
+        if ident not in cache:
+            other = evaluate(world, load_scenario(ident, world), keys=needed)
+            cache[ident] = {k: float(v) for k, v in other.iloc[0].items()}
+        return cache[ident]
+
+    return ScenarioResult(
+        scenario=scenario,
+        world=base.world,
+        values=values,
+        balance=balance_table(base),
+        exposure=exposure_table(base),
+        isolation=isolation_table(base, values),
+        positions=positions_table(base),
+        findings=findings.evaluate(world.implications, scenario.id, values_for),
+        arms=_arms(base),
+        forecast=forecasts(central)[0],
+    )

@@ -1,0 +1,214 @@
+"""Uncertainty: sample a scenario's judged uncertainties and evaluate the registry's
+indicators for all draws at once.
+
+A scenario's `uncertainty:` block gives distributions for model parameters
+(`trade.disruption_factor`, `arms.reaction_rival`, ...), actors' judgements
+(`judgements.CHN.position`) and bloc membership (`bloc.CHN: {choice: [rivals, alliance]}`).
+`sample` turns it into a seeded design (Latin hypercube by default, McKay, Beckman & Conover
+1979, via scipy.stats.qmc); the engine (`analysis.model.evaluation.evaluate`) takes any
+design matrix, one row per draw, and returns every indicator for every row in one vectorised
+call (the matrix contract SALib and PRIM expect); `sweep` does both in chunks, locally or
+as tasks on a dask.distributed cluster, and records what it did (seed, sampler,
+distributions, package versions) with the results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import special
+from scipy.stats import qmc
+
+from analysis.model.engine import prepare, state
+from analysis.model.evaluation import evaluate, measure
+from analysis.model.indicators import SWEPT
+from analysis.world import Distribution, Scenario, World
+
+SAMPLERS = ("lhs", "mc", "sobol")
+# -- sampling ---------------------------------------------------------------------------------
+
+
+def _check_draws(draws: int) -> None:
+    if not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise ValueError(f"draws must be a positive whole number, got {draws!r}")
+
+
+def _unit_sample(draws: int, dims: int, seed: int, sampler: str) -> np.ndarray:
+    """Points in the unit cube [0, 1)^dims, one row per draw."""
+    if sampler == "lhs":
+        return qmc.LatinHypercube(d=dims, seed=np.random.default_rng(seed)).random(draws)
+    if sampler == "sobol":  # scrambled Sobol' sequence; balanced for powers of two
+        return qmc.Sobol(d=dims, scramble=True, seed=np.random.default_rng(seed)).random(draws)
+    if sampler == "mc":
+        return np.random.default_rng(seed).random((draws, dims))
+    raise ValueError(f"unknown sampler {sampler!r}; expected one of {SAMPLERS}")
+
+
+def quantile(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """Map uniform [0, 1) draws through the distribution's inverse CDF (closed forms)."""
+    if dist.uniform:
+        low, high = dist.uniform
+        return low + u * (high - low)
+    if dist.triangular:
+        low, mode, high = dist.triangular
+        width, split = high - low, (mode - low) / (high - low)
+        left = low + np.sqrt(u * width * (mode - low))
+        right = high - np.sqrt((1 - u) * width * (high - mode))
+        return np.where(u < split, left, right)
+    if dist.normal:  # truncated normal by inverting the normal CDF between the bounds
+        n = dist.normal
+        lo, hi = special.ndtr((n.low - n.mean) / n.sd), special.ndtr((n.high - n.mean) / n.sd)
+        return np.clip(n.mean + n.sd * special.ndtri(lo + u * (hi - lo)), n.low, n.high)
+    weights = np.asarray(dist.weights or [1 / len(dist.choice)] * len(dist.choice))
+    index = np.searchsorted(np.cumsum(weights)[:-1], u, side="right")
+    return np.asarray(dist.choice, dtype=object)[index]
+
+
+def sample(
+    scenario: Scenario, world: World, draws: int, seed: int, sampler: str = "lhs"
+) -> pd.DataFrame:
+    """A seeded design of the scenario's uncertain inputs: one row per draw."""
+    _check_draws(draws)
+    names = sorted(scenario.uncertainty)
+    if not names:
+        raise ValueError(f"scenario {scenario.id!r} declares no uncertainty")
+    u = _unit_sample(int(draws), len(names), seed, sampler)
+    return pd.DataFrame(
+        {n: quantile(scenario.uncertainty[n], u[:, i]) for i, n in enumerate(names)}
+    )
+
+
+def problem(scenario: Scenario, world: World) -> dict:
+    """A SALib problem for the scenario's continuous uncertain inputs (bloc choices are left
+    at the scenario's membership)."""
+    names, bounds, dists = [], [], []
+    for name in sorted(scenario.uncertainty):
+        dist = scenario.uncertainty[name]
+        if dist.choice:
+            continue
+        names.append(name)
+        if dist.uniform:
+            bounds.append(list(dist.uniform))
+            dists.append("unif")
+        elif dist.triangular:
+            low, mode, high = dist.triangular
+            bounds.append([low, high, (mode - low) / (high - low)])
+            dists.append("triang")
+        else:
+            n = dist.normal
+            bounds.append([n.low, n.high, n.mean, n.sd])
+            dists.append("truncnorm")
+    return {"num_vars": len(names), "names": names, "bounds": bounds, "dists": dists}
+
+
+# -- sweeps -----------------------------------------------------------------------------------
+
+
+def _chunks(design: pd.DataFrame, chunk: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(design), chunk):
+        yield design.iloc[start : start + chunk]
+
+
+def _versions() -> dict[str, str]:
+    import scipy
+
+    import analysis
+
+    return {
+        "analysis": analysis.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+def sweep(
+    scenario: Scenario,
+    world: World,
+    draws: int,
+    seed: int,
+    sampler: str = "lhs",
+    chunk: int = 100_000,
+    client=None,
+    progress: bool = False,
+    keys: Sequence[str] = SWEPT,
+) -> pd.DataFrame:
+    """Sample `draws` and evaluate the indicators `keys` (default: every indicator but the
+    draw-by-draw bargaining models) in chunks, so memory stays bounded by `chunk`; locally or,
+    with a dask.distributed `client`, as one task per chunk: the same seed gives the same
+    table either way. Returns inputs and outcomes; `df.attrs["sweep"]` says how it was made."""
+    _check_draws(draws)
+    if chunk < 1:
+        raise ValueError(f"chunk must be positive, got {chunk}")
+    design = sample(scenario, world, draws, seed, sampler)
+    pieces = list(_chunks(design, chunk))
+    n = len(pieces)
+    if client is not None:
+        futures = client.map(evaluate, [world] * n, [scenario] * n, pieces, [list(keys)] * n)
+        results = client.gather(futures)
+    else:  # numpy releases the GIL in its heavy loops, so threads use every core
+        base = prepare(world, scenario)
+
+        def one(piece: pd.DataFrame) -> pd.DataFrame:
+            return measure(state(base, piece), keys).set_axis(piece.index)
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            mapped = pool.map(one, pieces)
+            if progress:
+                from tqdm import tqdm
+
+                mapped = tqdm(
+                    mapped, total=len(pieces), desc="sweeping", unit="chunk", disable=None
+                )
+            results = list(mapped)
+    table = pd.concat([design, pd.concat(results)], axis=1)
+    table.attrs["sweep"] = {
+        "scenario": scenario.id,
+        "draws": int(draws),
+        "seed": int(seed),
+        "sampler": sampler,
+        "distributions": {
+            name: dist.model_dump(mode="json", exclude_none=True)
+            for name, dist in scenario.uncertainty.items()
+        },
+        "data_sha256": world.data_hash,
+        "versions": _versions(),
+    }
+    return table
+
+
+def save(table: pd.DataFrame, path: str | Path) -> None:
+    """Write a sweep to Parquet, its metadata in the file's key-value metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    meta = {**(arrow.schema.metadata or {}), b"analysis.sweep": json.dumps(table.attrs["sweep"])}
+    pq.write_table(arrow.replace_schema_metadata(meta), str(path))
+
+
+def load(path: str | Path) -> pd.DataFrame:
+    """Read a sweep written by `save`, metadata included."""
+    import pyarrow.parquet as pq
+
+    arrow = pq.read_table(str(path))
+    table = arrow.to_pandas()
+    table.attrs["sweep"] = json.loads(arrow.schema.metadata[b"analysis.sweep"])
+    return table
+
+
+def bands(
+    table: pd.DataFrame,
+    outcomes: Sequence[str] = SWEPT,
+    low: float = 0.05,
+    high: float = 0.95,
+) -> pd.DataFrame:
+    """The 5th, 50th and 95th percentiles of each outcome of a sweep."""
+    chosen = [o for o in outcomes if o in table]
+    return table[chosen].quantile([low, 0.5, high]).T.set_axis(["p05", "p50", "p95"], axis=1)

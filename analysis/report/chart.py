@@ -1,0 +1,43 @@
+"""A chart as a brief shows it: a PNG with a caption and alt text that states the numbers,
+so the figure is readable without sight and the page needs nothing from the web."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.colors import to_rgba
+
+from analysis.report.format import format_value
+
+BLOC_COLOURS = {"alliance": "#1f5fa8", "rivals": "#c0392b", "others": "#8c8c8c"}
+BLOC_NAMES = {"alliance": "Alliance", "rivals": "Rival bloc", "others": "Others"}
+
+
+class Chart:
+    """A rendered chart; Jupyter shows the image, the brief template adds alt and caption."""
+
+    def __init__(self, figure: plt.Figure | plt.Axes, caption: str, alt: str) -> None:
+        fig = figure.figure if isinstance(figure, plt.Axes) else figure
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        self.png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self.caption, self.alt = caption, alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        data = {"image/png": self.png, "text/plain": self.caption}
+        return data, {"image/png": {"alt": self.alt, "caption": self.caption}}
+
+
+def tint(colour: str, strength: float) -> tuple[float, float, float]:
+    """The colour mixed with white: strength 1 keeps it, 0 gives white (for reference bars)."""
+    r, g, b, _ = to_rgba(colour)
+    return tuple(strength * c + (1 - strength) for c in (r, g, b))
+
+
+def listing(values: pd.Series, indicator: str) -> str:
+    """ "name value; name value" with the indicator's format, for alt text."""
+    return "; ".join(f"{name} {format_value(indicator, v)}" for name, v in values.items())

@@ -1,0 +1,124 @@
+"""The one scenario engine: every evaluation returns exactly the registry's keys, and run() is
+the engine at the scenario's central values, for every shipped scenario."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.model import SWEPT, evaluate
+from analysis.model.registry import FORMATS, INPUT_KINDS, VIEWS
+
+SCENARIOS = ["asian-nato", "china-joins", "dprk-isolation", "inclusive-architecture",
+             "korea-hedges", "status-quo"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs(world):
+    return {s: analysis.run(s, world) for s in SCENARIOS}
+
+
+def test_the_shipped_scenarios_are_all_covered(world):
+    assert sorted(analysis.scenario_ids(world)) == SCENARIOS
+
+
+@pytest.mark.parametrize("ident", SCENARIOS)
+def test_run_equals_evaluate_at_central_values_for_every_key(world, runs, ident):
+    central = evaluate(world, analysis.load_scenario(ident, world))
+    assert list(central.columns) == list(analysis.INDICATORS)
+    result = runs[ident]
+    assert list(result.values) == list(analysis.INDICATORS)
+    for key in analysis.INDICATORS:
+        a, b = result.values[key], float(central[key].iloc[0])
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12), key
+
+
+def test_every_evaluation_returns_exactly_the_registrys_keys(world):
+    scenario = analysis.load_scenario("asian-nato", world)
+    draws = pd.DataFrame(
+        {"trade.disruption_factor": [0.1, 0.2, 0.3], "judgements.KOR.position": [40, 60, 80],
+         "bloc.PHL": ["alliance", "others", "alliance"]}
+    )  # fmt: skip
+    table = evaluate(world, scenario, draws)
+    assert list(table.columns) == list(analysis.INDICATORS)
+    assert list(table.index) == list(draws.index)
+    swept = analysis.sweep(scenario, world, 64, seed=1)
+    assert [c for c in swept.columns if c in analysis.INDICATORS] == list(SWEPT)
+    assert set(swept.columns) - set(SWEPT) == set(scenario.uncertainty)
+
+
+def test_draws_at_central_values_repeat_the_central_row(world):
+    """Many identical draws give the central row each time (vectorised = scalar)."""
+    scenario = analysis.load_scenario("korea-hedges", world)
+    central = evaluate(world, scenario).iloc[0]
+    same = pd.DataFrame(
+        {"trade.disruption_factor": [scenario.parameter("trade.disruption_factor", world)] * 4}
+    )
+    table = evaluate(world, scenario, same)
+    for key in analysis.INDICATORS:
+        assert np.allclose(table[key], central[key], equal_nan=True), key
+
+
+def test_a_draw_moving_a_member_out_matches_a_scenario_file_without_it(world, tmp_path):
+    """bloc.PHL = others in a draw gives the numbers of a scenario file that removes PHL."""
+    path = tmp_path / "no-phl.yaml"
+    path.write_text(
+        "id: no-phl\ntitle: t\nsummary: s\nextends: asian-nato\nalliance: {remove: [PHL]}\n"
+    )
+    without = analysis.run(analysis.load_scenario(path, world), world)
+    drawn = evaluate(world, analysis.load_scenario("asian-nato", world),
+                     pd.DataFrame({"bloc.PHL": ["others"]}))  # fmt: skip
+    for key in SWEPT:
+        a, b = without.values[key], float(drawn[key].iloc[0])
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12), key
+
+
+def test_registry_entries_are_well_formed(world):
+    for key, indicator in analysis.INDICATORS.items():
+        assert indicator.key == key
+        assert indicator.format in FORMATS
+        assert set(indicator.views) <= set(VIEWS)
+        for item in indicator.inputs:
+            kind, _, name = item.partition(":")
+            assert kind in INPUT_KINDS, (key, item)
+            if kind == "parameter":
+                assert name in world.parameters.index, (key, item)
+        assert indicator.label and indicator.description and indicator.method
+        indicator.name({"isolation": "X", "dependence": "Y"})  # placeholders are known
+
+
+def test_labels_name_the_focus_actors(runs):
+    assert runs["asian-nato"].label("isolation_trade_usd") == "North Korea's total goods trade"
+    assert runs["asian-nato"].label("dependence_trade_share_with_alliance", capital=True) == (
+        "Share of China's goods trade that is with alliance members"
+    )
+
+
+def test_focus_actor_is_data_a_scenario_can_change(world, tmp_path):
+    """A brief about Taiwan's isolation needs a scenario file, not code."""
+    path = tmp_path / "taiwan.yaml"
+    path.write_text(
+        "id: taiwan\ntitle: t\nsummary: s\nextends: asian-nato\nfocus: {isolation: TWN}\n"
+    )
+    result = analysis.run(analysis.load_scenario(path, world), world)
+    assert result.label("isolation_trade_usd") == "Taiwan's total goods trade"
+    total = world.facts.set_index(["iso3", "indicator"]).loc[("TWN", "trade_total_usd"), "value"]
+    assert result.values["isolation_trade_usd"] == total
+    assert result.isolation.name == "TWN"
+
+
+def test_formal_alliance_threshold_is_a_parameter(world):
+    """The status quo's architecture is 50: its alliance counts as one more defence tie of a
+    member only when the threshold (data/parameters.csv) is at most 50."""
+    status_quo = analysis.load_scenario("status-quo", world)
+    assert status_quo.architecture == 50
+    treaties = world.groupings[world.groupings["kind"] == "defence_treaty"]["members"]
+    own = sum("PRK" in members for members in treaties)  # China 1961 and Russia 2024: 2
+    draws = pd.DataFrame(
+        {"bloc.PRK": ["alliance", "alliance", "rivals"],
+         "alliance.formal_threshold": [50.0, 75.0, 50.0]}
+    )  # fmt: skip
+    ties = evaluate(world, status_quo, draws)["isolation_defence_ties"]
+    assert list(ties) == [own + 1, own, own]
