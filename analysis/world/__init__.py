@@ -12,6 +12,7 @@ from analysis.world.scenario import (
     TradeShock,
     apply,
     load_scenario,
+    scenario_from_mapping,
     scenario_ids,
     shock_trade,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "apply",
     "load_scenario",
     "load_world",
+    "scenario_from_mapping",
     "scenario_ids",
     "shock_trade",
 ]

@@ -176,6 +176,11 @@ def read_spec(path: Path) -> ScenarioSpec:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ScenarioError(path, "", f"not valid YAML: {exc}") from None
+    return validate_spec(raw, path)
+
+
+def validate_spec(raw: object, path: Path) -> ScenarioSpec:
+    """Validate a scenario mapping (as read from `path`, or built in memory for it)."""
     if not isinstance(raw, dict):
         raise ScenarioError(path, "", "expected a mapping of scenario fields")
     try:
@@ -194,12 +199,15 @@ def read_spec(path: Path) -> ScenarioSpec:
     return spec
 
 
-def _chain(path: Path, world: World) -> list[tuple[Path, ScenarioSpec]]:
-    """The spec and its ancestors, child first; an `extends` cycle is an error."""
+def _chain(
+    path: Path, world: World, head: ScenarioSpec | None = None
+) -> list[tuple[Path, ScenarioSpec]]:
+    """The spec and its ancestors, child first; an `extends` cycle is an error. `head`, when
+    given, is the first spec (built in memory for `path`) instead of the file's."""
     chain: list[tuple[Path, ScenarioSpec]] = []
     seen: list[str] = []
     while True:
-        spec = read_spec(path)
+        spec = head if head is not None and not chain else read_spec(path)
         if spec.id in seen:
             cycle = " -> ".join([*seen, spec.id])
             raise ScenarioError(chain[0][0], "field 'extends'", f"inheritance cycle: {cycle}")
@@ -287,7 +295,21 @@ def load_scenario(ident: str | Path, world: World | None = None) -> Scenario:
     """Load a scenario by id (data/scenarios/<id>.yaml) or path, resolving `extends`."""
     world = world if world is not None else load_world()
     path = _locate(ident, world, None)
-    chain = _chain(path, world)
+    return _resolve(_chain(path, world), world)
+
+
+def scenario_from_mapping(raw: dict, world: World, folder: Path | None = None) -> Scenario:
+    """A scenario written in memory (the mapping a scenario file would hold), validated and
+    resolved like a file in `folder` (default: data/scenarios/), without reading or writing it.
+    """
+    folder = folder if folder is not None else world.data_dir / "scenarios"
+    path = folder / f"{raw.get('id', 'scenario') if isinstance(raw, dict) else 'scenario'}.yaml"
+    spec = validate_spec(raw, path)
+    return _resolve(_chain(path, world, head=spec), world)
+
+
+def _resolve(chain: list[tuple[Path, ScenarioSpec]], world: World) -> Scenario:
+    """Apply a chain of specs, root first, checking each against the World."""
     alliance: list[str] = []
     rivals: list[str] = []
     architecture: float | None = None
