@@ -1,4 +1,5 @@
-"""Command line: `python -m analysis validate | list | run SCENARIO [--json] | render | sweep`."""
+"""Command line: `python -m analysis validate | list | run SCENARIO [--json] | align SCENARIO
+[--json] | render | sweep | data build`."""
 
 from __future__ import annotations
 
@@ -56,6 +57,19 @@ def _run(world: World, ident: str, as_json: bool) -> str:
     return "\n".join(lines)
 
 
+def _align(world: World, ident: str, as_json: bool) -> str:
+    """Would the scenario's split hold (landscape theory), who would move, what it takes."""
+    from analysis.report.alignment import hold_words, movers_table, predicted_table
+
+    result = run(load_scenario(ident, world), world)
+    if as_json:
+        return json.dumps(result.headline()["alignment"], indent=2, ensure_ascii=False)
+    lines = [result.scenario.title, "", hold_words(result).data.replace("**", ""), ""]
+    lines += [movers_table(result).to_string(), "", "Predicted alignments (published model):"]
+    lines.append(predicted_table(result).to_string())
+    return "\n".join(lines)
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -103,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd = commands.add_parser("run", help="measure one scenario")
     run_cmd.add_argument("scenario", help="scenario id or path to a .yaml file")
     run_cmd.add_argument("--json", action="store_true", help="print the headline as JSON")
+    align_cmd = commands.add_parser("align", help="would the scenario's alignment hold?")
+    align_cmd.add_argument("scenario", help="scenario id or path to a .yaml file")
+    align_cmd.add_argument("--json", action="store_true", help="print the answer as JSON")
     render_cmd = commands.add_parser("render", help="render HTML briefs and the index page")
     render_cmd.add_argument(
         "scenarios", nargs="*", help="scenario ids or files (default: every scenario and overview)"
@@ -113,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render_cmd.add_argument("--force", action="store_true", help="re-render unchanged briefs too")
     render_cmd.add_argument("--scheduler", help="dask.distributed scheduler address to run jobs on")
+    data_cmd = commands.add_parser("data", help="rebuild facts.csv and trade.csv from data/raw/")
+    data_cmd.add_argument("action", choices=["build"], help="build: regenerate from data/raw/")
+    data_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: data/)")
     sweep_cmd = commands.add_parser("sweep", help="sample a scenario's uncertainty")
     sweep_cmd.add_argument("scenario", help="scenario id or path to a .yaml file")
     sweep_cmd.add_argument("--draws", type=_positive, default=10_000)
@@ -126,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "data":  # rebuilds the data: must not need the data to load
+            from analysis.world.build import build
+            from analysis.world.data import DATA_DIR
+
+            root = args.data if args.data is not None else DATA_DIR
+            out = args.out if args.out is not None else root
+            build(root / "raw", out)
+            print(f"built {out / 'facts.csv'}, {out / 'trade.csv'} and {out / 'gravity_fit.yaml'}")
+            return 0
         world = load_world(args.data)
         if args.command == "validate":
             print(validate(world))
@@ -133,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_list(world))
         elif args.command == "run":
             print(_run(world, args.scenario, args.json))
+        elif args.command == "align":
+            print(_align(world, args.scenario, args.json))
         elif args.command == "sweep":
             print(_sweep(world, args))
         elif args.command == "render":

@@ -4,6 +4,7 @@ Without Chromium the tests skip with the reason; in CI (CI=true) its absence is 
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -82,16 +83,30 @@ def test_every_page_loads_cleanly_with_images_and_screenshots(site, browser):
     assert len(list(shots.glob("*.png"))) == len(_pages(out))
 
 
-def test_key_findings_are_above_the_fold(site, browser, world):
+TERMS = ("almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
+         "very likely", "almost certain")  # fmt: skip
+
+
+def test_key_judgements_are_above_the_fold_with_a_word_and_a_number(site, browser, world):
     out, _ = site
     for ident in analysis.scenario_ids(world):
         visit = Visit(browser, out / f"{ident}.html")
         try:
-            heading = visit.page.get_by_role("heading", name="Key findings")
+            heading = visit.page.get_by_role("heading", name="Key judgements")
             box = heading.bounding_box()
             assert box is not None and box["y"] + box["height"] < VIEWPORT["height"], ident
             answer = visit.page.locator(".brief-answer").bounding_box()
             assert answer is not None and answer["y"] < VIEWPORT["height"], ident
+            items = visit.page.locator("ol.key-judgements > li")
+            assert 3 <= items.count() <= 5, ident
+            first = items.first.bounding_box()
+            assert first is not None and first["y"] < VIEWPORT["height"], ident
+            for text in visit.page.locator("ol.key-judgements .likelihood").all_inner_texts():
+                word = text.lower()
+                assert any(word.startswith(term) for term in TERMS), (ident, text)
+                assert re.search(r"\d+%", text), (ident, text)
+            for text in visit.page.locator("ol.key-judgements .confidence").all_inner_texts():
+                assert re.fullmatch(r"Confidence: (high|moderate|low)\.", text), (ident, text)
         finally:
             visit.close()
 

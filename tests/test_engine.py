@@ -46,7 +46,8 @@ def test_every_evaluation_returns_exactly_the_registrys_keys(world):
     assert list(table.index) == list(draws.index)
     swept = analysis.sweep(scenario, world, 64, seed=1)
     assert [c for c in swept.columns if c in analysis.INDICATORS] == list(SWEPT)
-    assert set(swept.columns) - set(SWEPT) == set(scenario.uncertainty)
+    drawn = set(scenario.uncertainty) | set(analysis.world.data_uncertainty(world))
+    assert set(swept.columns) - set(SWEPT) == drawn
 
 
 def test_draws_at_central_values_repeat_the_central_row(world):

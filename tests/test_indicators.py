@@ -58,11 +58,14 @@ def test_trade_with_partners():
 
 def _base(total_trade, focus="A", treaties=(0.0,) * 4) -> Base:
     return Base(
-        scenario=None, world=None, actors=ACTORS, figures={}, trade=TRADE,
+        scenario=None, world=None, actors=ACTORS, figures={}, reported=TRADE,
+        estimated=np.zeros_like(TRADE), sigma=np.zeros_like(TRADE),
         total_trade=np.asarray(total_trade, dtype=float), positions=np.zeros(4),
         salience=np.zeros(4), alliance=ALLIANCE, rivals=np.array([False, False, True, True]),
         treaties=np.asarray(treaties), parameters={}, baseline_arms=(0, 0, 0, 0),
-        focus={"isolation": ACTORS.index(focus)},
+        focus={"isolation": ACTORS.index(focus)}, treaty_pairs=np.zeros((4, 4)),
+        rivalry_pairs=np.zeros((4, 4)), overrides=np.full((4, 4), np.nan),
+        may_stay_out=np.zeros(4, dtype=bool), closed=np.zeros((4, 3), dtype=bool),
     )  # fmt: skip
 
 

@@ -44,7 +44,7 @@ def test_every_scenario_gets_a_brief_and_the_index_links_them(rendered, world):
         page = (out / f"{ident}.html").read_text()
         title = analysis.load_scenario(ident, world).title
         assert html.escape(title, quote=False) in page or html.escape(title) in page
-        assert "Key findings" in page and "Provenance" in page
+        assert "Key judgements" in page and "Provenance" in page
         assert re.search(r'<img[^>]+src="data:image/png;base64,', page)  # charts embedded
         assert "load_world" not in page  # code hidden
         assert f'href="{ident}.html"' in index
@@ -71,7 +71,10 @@ def test_overview_notebooks_are_rendered_and_linked(rendered):
 def test_brief_shows_the_essays_findings_with_numbers(rendered):
     out, _ = rendered
     page = (out / "china-joins.html").read_text()
-    assert re.search(r"polarisation = 0\.\d{4} \(asian-nato: 0\.\d{4}; expected decrease\)", page)
+    assert re.search(r"polarisation of positions on the alliance scale: 0\.\d{4}, against "
+                     r"0\.\d{4} in asian-nato", page)  # fmt: skip
+    assert re.search(r"(almost certain|very likely|likely|roughly even chance|unlikely|very "
+                     r"unlikely|almost no chance) \(\S+%; 90% interval", page, re.I)  # fmt: skip
 
 
 def test_unchanged_briefs_are_skipped_and_force_renders_again(rendered, world):
@@ -262,4 +265,4 @@ def test_dask_scheduler_renders_like_local(tmp_path, world):
         report = render(world, ["korea-hedges"], tmp_path, scheduler=cluster.scheduler_address)
     assert report.ok, report.summary()
     page = (tmp_path / "korea-hedges.html").read_text()
-    assert "South Korea stays out" in page and "Key findings" in page
+    assert "South Korea stays out" in page and "Key judgements" in page

@@ -161,16 +161,18 @@ def _count_evaluate(monkeypatch) -> list[int]:
 
 
 def test_scenario_sobol_evaluates_once_and_finds_the_only_driver(world, nato, monkeypatch):
-    """Trade at risk = cross-bloc trade x disruption factor: the factor explains all of its
-    variance and every other input none of it."""
+    """Trade at risk = cross-bloc trade x disruption factor, and cross-bloc trade varies only
+    with the gravity estimates' error: those two inputs explain all of its variance, every
+    other input none of it."""
     calls = _count_evaluate(monkeypatch)
     table = exploration.sobol_indices(nato, world, "trade_at_risk_usd", n=512, seed=3)
     names = sampling.problem(nato, world)["names"]
     assert calls == [512 * (len(names) + 2)]
     assert list(table.index) == names
-    assert table.loc["trade.disruption_factor", "ST"] == pytest.approx(1.0, abs=0.05)
-    assert table.loc["trade.disruption_factor", "S1"] == pytest.approx(1.0, abs=0.1)
-    others = table.drop(index="trade.disruption_factor")
+    drivers = ["trade.disruption_factor", "estimate.trade"]
+    assert (table.loc[drivers, "ST"] > 0.05).all()
+    assert table.loc[drivers, "ST"].sum() >= 0.95
+    others = table.drop(index=drivers)
     assert np.allclose(others[["S1", "ST"]], 0.0, atol=1e-12)
     assert table.attrs["analysis"]["outcome"] == "trade_at_risk_usd"
     assert table.attrs["analysis"]["scenario"] == "asian-nato"
@@ -180,7 +182,9 @@ def test_scenario_sobol_of_arms_growth_points_at_the_arms_coefficients(world, na
     table = exploration.sobol_indices(nato, world, "arms_spending_growth", n=512, seed=3)
     arms_inputs = [n for n in table.index if n.startswith("arms.")]
     assert len(arms_inputs) == 4
-    assert np.allclose(table.drop(index=arms_inputs)["ST"], 0.0, atol=1e-12)
+    # today's spending of the blocs (North Korea's is an estimate) sets the starting point
+    spending = [n for n in table.index if n.startswith("estimate.") and n.endswith("milex_usd")]
+    assert np.allclose(table.drop(index=arms_inputs + spending)["ST"], 0.0, atol=1e-12)
     assert table.loc[arms_inputs, "ST"].sum() > 0.9
     # more fatigue or less reaction -> less growth: every arms input matters
     assert (table.loc[arms_inputs, "ST"] > 0.01).all()

@@ -148,20 +148,42 @@ def switch_gains(
     propensity: np.ndarray,
     sides: np.ndarray,
     outside: np.ndarray | None = None,
-    outside_distance: float = 0.5,
+    outside_distance: float | np.ndarray = 0.5,
+    closed: np.ndarray | None = None,
 ) -> np.ndarray:
     """How much each actor's frustration would fall if it made its best move, per draw.
 
     Positive: the actor would gain by defecting (in the published model, by switching sides;
     with `outside`, by its best move among the sides open to it). Shapes: sizes (n,) or (N, n),
-    propensity (n, n) or (N, n, n), sides (n,) or (N, n); the result has the sides' shape
-    broadcast over the draws. No enumeration, so any number of actors.
+    propensity (n, n) or (N, n, n), sides (n,) or (N, n), `outside_distance` one value or one per
+    draw; the result has the sides' shape broadcast over the draws. No enumeration, so any
+    number of actors.
     """
     s, p, codes, may_stay_out, _ = _draws(sizes, propensity, sides, outside)
-    if outside is None:
+    if outside is None and closed is None:
         return _switch_gains(s, p, codes)
-    gains = _move_gains(s, p, codes, may_stay_out, _outside_distance(outside_distance))[0]
-    return gains.max(axis=0)
+    delta = _outside_distance(outside_distance)
+    return _move_gains(s, p, codes, may_stay_out, delta, closed)[0].max(axis=0)
+
+
+def would_move(
+    sizes: np.ndarray,
+    propensity: np.ndarray,
+    sides: np.ndarray,
+    outside: np.ndarray | None = None,
+    outside_distance: float | np.ndarray = 0.5,
+    closed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per draw and actor: whether the actor could strictly lower its frustration by a single
+    move (beyond the rounding tolerance). Shapes as in `switch_gains`. `closed` ((..., n, 3)
+    booleans, where given) shuts moves to a side for an actor: our extension for a bloc that
+    will not admit it; the published model has every move open."""
+    s, p, codes, may_stay_out, tolerance = _draws(sizes, propensity, sides, outside)
+    if outside is None and closed is None:
+        return _switch_gains(s, p, codes) > tolerance
+    delta = _outside_distance(outside_distance)
+    gains = _move_gains(s, p, codes, may_stay_out, delta, closed)[0]
+    return np.any(gains > tolerance, axis=0)
 
 
 def is_stable(
@@ -169,7 +191,8 @@ def is_stable(
     propensity: np.ndarray,
     sides: np.ndarray,
     outside: np.ndarray | None = None,
-    outside_distance: float = 0.5,
+    outside_distance: float | np.ndarray = 0.5,
+    closed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Whether no actor can strictly lower its frustration by a single move, per draw.
 
@@ -177,11 +200,42 @@ def is_stable(
     is a local minimum of the landscape. Shapes as in `switch_gains`; returns one boolean per
     draw (a 0-d array for a single model and configuration).
     """
-    s, p, codes, may_stay_out, tolerance = _draws(sizes, propensity, sides, outside)
-    if outside is None:
-        return ~np.any(_switch_gains(s, p, codes) > tolerance, axis=-1)
-    gains = _move_gains(s, p, codes, may_stay_out, _outside_distance(outside_distance))[0]
-    return ~np.any(gains > tolerance, axis=(0, -1))
+    moving = would_move(sizes, propensity, sides, outside, outside_distance, closed)
+    return ~np.any(moving, axis=-1)
+
+
+def descend(
+    sizes: np.ndarray,
+    propensity: np.ndarray,
+    side: np.ndarray,
+    outside: np.ndarray | None = None,
+    outside_distance: float = 0.5,
+    closed: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """The steepest-descent path from one configuration to the local minimum it settles in.
+
+    The same rule as `landscape`: each step makes the move with the largest decrease of E,
+    ties to the lowest actor index, then the lowest side code; the path ends where no move
+    strictly lowers E. Returns the configurations as side codes, the start first. No
+    enumeration: usable for any number of actors.
+    """
+    s, p, scale = _model(sizes, propensity)
+    if s.ndim != 1 or p.ndim != 2:
+        raise ValueError("descend takes one model: sizes of shape (n,), propensity (n, n)")
+    may_stay_out = _may_stay_out(outside, s.size)
+    codes = _side_codes(side, s.size, may_stay_out)
+    delta, tolerance = _outside_distance(outside_distance), _tolerance(s, scale)
+    path = [codes]
+    for _ in range(2 * s.size * s.size + 2):  # E falls at every step: the path is finite
+        gains = _move_gains(s, p, codes, may_stay_out, delta, closed)[0]
+        fall = np.where(gains > tolerance, s * gains, -np.inf).T  # actors x targets
+        if not np.isfinite(fall).any():
+            return path
+        actor, target = divmod(int(np.argmax(fall)), 3)  # first maximum: lowest actor, side
+        codes = codes.copy()
+        codes[actor] = target
+        path.append(codes)
+    raise RuntimeError("steepest descent did not settle")
 
 
 # ----------------------------------------------------------------------------- checks
@@ -227,10 +281,14 @@ def _may_stay_out(outside: np.ndarray | None, n: int) -> np.ndarray:
     return mask
 
 
-def _outside_distance(delta: float) -> float:
-    if not 0.0 <= delta <= 1.0:
-        raise ValueError(f"outside_distance must lie in [0, 1], got {delta}")
-    return float(delta)
+def _outside_distance(delta: float | np.ndarray) -> float | np.ndarray:
+    """delta as a float, or one per draw as a column (draws, 1) that broadcasts over actors."""
+    values = np.asarray(delta, dtype=float)
+    if values.ndim > 1 or not np.all((values >= 0.0) & (values <= 1.0)):
+        raise ValueError(
+            f"outside_distance must lie in [0, 1] (one value or one per draw), got {delta}"
+        )
+    return float(values) if values.ndim == 0 else values[:, None]
 
 
 def _side_codes(sides: np.ndarray, n: int, may_stay_out: np.ndarray) -> np.ndarray:
@@ -344,11 +402,16 @@ def _general_landscape(s, p, radix: np.ndarray, delta: float, tolerance: np.ndar
     return states, s * now, np.where(moves, canonical_of[full_index + step], rows)
 
 
-def _move_gains(s, p, sides, may_stay_out, delta):
-    """Fall in F_k for each move (axis 0: to FIRST/SECOND/OUTSIDE; -inf if not open), F_k now."""
+def _move_gains(s, p, sides, may_stay_out, delta, closed=None):
+    """Fall in F_k for each move (axis 0: to FIRST/SECOND/OUTSIDE; -inf if not open), F_k now.
+    `closed` (..., n, 3), where given, shuts moves to a side (e.g. a bloc barred to an actor)."""
     now, options = _frustration_options(s, p, sides, delta)
     target = np.arange(3).reshape((3,) + (1,) * sides.ndim)
     open_move = (target != sides) & ((target != OUTSIDE) | may_stay_out)
+    if closed is not None:
+        shut = np.moveaxis(np.asarray(closed, dtype=bool), -1, 0)  # (3, ..., n)
+        shut = shut.reshape((3,) + (1,) * (sides.ndim + 1 - shut.ndim) + shut.shape[1:])
+        open_move = open_move & ~shut
     return np.where(open_move, now - options, -np.inf), now
 
 

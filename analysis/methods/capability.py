@@ -15,17 +15,18 @@ __all__ = ["balance_ratio", "bloc_shares", "bloc_totals"]
 
 
 def bloc_totals(values: ArrayLike, members: ArrayLike) -> np.ndarray:
-    """Sum of `values` over the members of a bloc; actors without a figure (NaN) add nothing."""
+    """Sum of `values` over the members of a bloc (last axis); actors without a figure (NaN)
+    add nothing. `values` and `members` may each carry a leading axis of draws."""
     x = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
-    return np.asarray(np.asarray(members, dtype=float) @ x)
+    return np.asarray((np.asarray(members, dtype=float) * x).sum(axis=-1))
 
 
 def bloc_shares(values: ArrayLike, members: ArrayLike) -> np.ndarray:
     """A bloc's share of the total over all actors that have a figure (NaN if none has)."""
     x = np.asarray(values, dtype=float)
-    region = np.nansum(x)
+    region = np.nansum(x, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return bloc_totals(x, members) / region if region > 0 else bloc_totals(x, members) * np.nan
+        return np.asarray(np.where(region > 0, bloc_totals(x, members) / region, np.nan))
 
 
 def balance_ratio(ours: ArrayLike, theirs: ArrayLike) -> np.ndarray:

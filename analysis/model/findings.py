@@ -35,15 +35,19 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def holds(expected: str, value, benchmark):
+    """Whether the essay's expectation holds, for one value or elementwise for arrays of draws;
+    no change counts against an expected rise or fall."""
+    if expected in ("increase", "above"):
+        return value > benchmark
+    if expected in ("decrease", "below"):
+        return value < benchmark
+    raise ValueError(f"unknown expectation {expected!r}")
+
+
 def judge(expected: str, value: float, benchmark: float) -> str:
-    """Verdict for one comparison; no change counts against an expected rise or fall."""
-    holds = {
-        "increase": value > benchmark,
-        "decrease": value < benchmark,
-        "above": value > benchmark,
-        "below": value < benchmark,
-    }[expected]
-    return "supported" if holds else "contradicted"
+    """Verdict for one comparison: supported or contradicted."""
+    return "supported" if holds(expected, value, benchmark) else "contradicted"
 
 
 def evaluate(

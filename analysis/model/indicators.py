@@ -17,7 +17,8 @@ import numpy as np
 from analysis.methods import arms, bargaining
 from analysis.methods.capability import balance_ratio, bloc_shares, bloc_totals
 from analysis.methods.polarisation import esteban_ray_many, group_position
-from analysis.methods.trade import cross_bloc_trade, partner_concentration, trade_with
+from analysis.methods.trade import partner_concentration
+from analysis.model import alignment
 from analysis.model.engine import ARMS_COEFFICIENTS, HORIZON, State
 from analysis.model.forecasts import Forecast, forecast
 from analysis.model.registry import Indicator
@@ -30,14 +31,14 @@ from analysis.world import load_world as _load_world
 def _share(indicator: str, bloc: str):
     def compute(s: State) -> np.ndarray:
         members = s.alliance if bloc == "alliance" else s.rivals
-        return bloc_shares(s.base.figures[indicator], members)
+        return bloc_shares(s.figures[indicator], members)
 
     return compute
 
 
 def _ratio(indicator: str):
     def compute(s: State) -> np.ndarray:
-        values = s.base.figures[indicator]
+        values = s.figures[indicator]
         return balance_ratio(bloc_totals(values, s.alliance), bloc_totals(values, s.rivals))
 
     return compute
@@ -50,12 +51,24 @@ def _alliance_size(s: State) -> np.ndarray:
 # -- trade across the line --------------------------------------------------------------------
 
 
+def _cross_parts(s: State) -> tuple[np.ndarray, np.ndarray]:
+    return s.shared("cross", lambda: s.trade.cross(s.alliance, s.rivals))
+
+
 def _cross(s: State) -> np.ndarray:
-    return s.shared("cross", lambda: cross_bloc_trade(s.base.trade, s.alliance, s.rivals))
+    reported, estimated = _cross_parts(s)
+    return reported + estimated
+
+
+def _cross_estimated(s: State) -> np.ndarray:
+    reported, estimated = _cross_parts(s)
+    total = reported + estimated
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, estimated / total, np.nan)
 
 
 def _cross_share(s: State) -> np.ndarray:
-    return _cross(s) / (s.base.trade.sum() / 2)
+    return _cross(s) / s.trade.total()
 
 
 def _at_risk(s: State) -> np.ndarray:
@@ -63,12 +76,12 @@ def _at_risk(s: State) -> np.ndarray:
 
 
 def _at_risk_gdp(s: State) -> np.ndarray:
-    return _at_risk(s) / np.nansum(s.base.figures["gdp_usd"])
+    return _at_risk(s) / np.nansum(s.figures["gdp_usd"], axis=-1)
 
 
 def _dependence(s: State) -> np.ndarray:
     d = s.base.focus["dependence"]
-    return trade_with(s.base.trade, d, s.alliance) / s.base.total_trade[d]
+    return (s.trade.row(d) * s.alliance).sum(axis=-1) / s.base.total_trade[d]
 
 
 # -- isolation of the focus actor (Hirschman 1945 for concentration) ----------------------------
@@ -77,8 +90,8 @@ def _dependence(s: State) -> np.ndarray:
 def _isolation(field: str):
     def compute(s: State) -> np.ndarray:
         i = s.base.focus["isolation"]
-        stats = partner_concentration(s.base.trade[i], s.base.total_trade[i])
-        return np.full(s.size, float(stats[field]))
+        stats = partner_concentration(s.trade.row(i), s.base.total_trade[i])
+        return np.broadcast_to(np.asarray(stats[field], dtype=float), (s.size,))
 
     return compute
 
@@ -102,7 +115,7 @@ def _polarisation(s: State) -> np.ndarray:
 
 
 def _gap(s: State) -> np.ndarray:
-    w = s.base.weights
+    w = s.weights
     return group_position(s.positions, w, s.alliance) - group_position(s.positions, w, s.rivals)
 
 
@@ -111,7 +124,7 @@ def _gap(s: State) -> np.ndarray:
 
 def _race(s: State) -> dict[str, np.ndarray]:
     def compute() -> dict[str, np.ndarray]:
-        milex = s.base.figures["milex_usd"]
+        milex = s.figures["milex_usd"]
         x0, y0 = bloc_totals(milex, s.alliance), bloc_totals(milex, s.rivals)
         g, h = arms.calibrate_grievances(x0, y0, *s.base.baseline_arms)
         a, b, m, n = (s.parameter(ARMS_COEFFICIENTS[k]) for k in "abmn")
@@ -134,11 +147,22 @@ def _arms_end(column: int):
     return lambda s: _race(s)["end"][:, column]
 
 
+# -- alignment (Axelrod & Bennett 1993) ---------------------------------------------------------
+
+
+def _aligned(s: State) -> np.ndarray:
+    return alignment.stability(s)["stable"].astype(float)
+
+
+def _defectors(s: State) -> np.ndarray:
+    return alignment.stability(s)["moving"].sum(axis=-1)
+
+
 # -- bargaining (Achen 2006; Black 1948; KTAB; Scholz et al. 2011) ------------------------------
 
 
 def _weighted(stat):
-    return lambda s: stat(s.positions, s.base.weights, s.salience)
+    return lambda s: stat(s.positions, s.weights, s.salience)
 
 
 def forecasts(s: State) -> list[Forecast]:
@@ -147,7 +171,13 @@ def forecasts(s: State) -> list[Forecast]:
     return s.shared(
         "forecasts",
         lambda: [
-            forecast(s.positions[i], s.base.weights, s.salience[i], names) for i in range(s.size)
+            forecast(
+                s.positions[i],
+                np.broadcast_to(s.weights, s.positions.shape)[i],
+                s.salience[i],
+                names,
+            )
+            for i in range(s.size)
         ],
     )
 
@@ -178,6 +208,12 @@ _COW = "capability shares (COW CINC, Singer, Bremer & Stuckey 1972)"
 _ARMS = tuple(f"parameter:{p}" for p in ARMS_COEFFICIENTS.values())
 _POSITIONS = ("judgement:position", "figure:cinc")
 _BARGAINING = ("judgement:position", "judgement:salience", "figure:cinc")
+_ALIGNMENT = (
+    "judgement:position", "figure:cinc", "trade", "figure:trade_total_usd", "groupings",
+    "membership", "parameter:alignment.position_weight", "parameter:alignment.treaty_weight",
+    "parameter:alignment.rivalry_weight", "parameter:alignment.trade_weight",
+    "parameter:alignment.outside_distance",
+)  # fmt: skip
 
 
 def _declare() -> list[Indicator]:
@@ -236,6 +272,12 @@ def _declare() -> list[Indicator]:
             "cross-bloc trade as a share of all recorded trade among the actors", "share",
             "percent", "Cross-bloc trade over all recorded trade between the modelled actors.",
             ("trade", "membership"), "definition", _cross_share,
+        ),
+        Indicator(
+            "cross_bloc_trade_estimated_share",
+            "share of cross-bloc trade that rests on gravity estimates", "share", "percent",
+            "How much of the trade across the line comes from estimated, not reported, dyads.",
+            ("trade", "membership"), "gravity model (Tinbergen 1962)", _cross_estimated,
         ),
         Indicator(
             "trade_at_risk_usd", "trade at risk", "US$",
@@ -330,6 +372,22 @@ def _declare() -> list[Indicator]:
             (*_ARMS, "figure:milex_usd", "membership"), "arms race (Richardson 1960)",
             _arms_end(1),
             views=frozenset({"bands"}),
+        ),
+        Indicator(
+            "alignment_stable", "whether the scenario's split is a stable alignment", "",
+            "yes_no",
+            "No actor would lower its frustration by moving to another bloc or out of both.",
+            _ALIGNMENT, "landscape theory (Axelrod & Bennett 1993)", _aligned,
+            validated=False,  # hand-computed cases only: no published case could be reproduced
+            views=frozenset({"headline", "compare", "index", "bands"}),
+            states=("the split is not a stable alignment", "the split is a stable alignment"),
+        ),
+        Indicator(
+            "alignment_defectors", "actors that would gain by changing sides", "actors",
+            "count", "How many actors would lower their frustration by moving.",
+            _ALIGNMENT, "landscape theory (Axelrod & Bennett 1993)", _defectors,
+            validated=False,
+            views=frozenset({"headline", "compare"}),
         ),
         Indicator(
             "forecast_weighted_mean", "weighted mean position (Achen 2006)", "scale 0-100",

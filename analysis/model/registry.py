@@ -65,8 +65,10 @@ class Indicator:
     `inputs` lists what the value rests on (`figure:cinc`, `trade`, `judgement:position`,
     `parameter:trade.disruption_factor`, `membership`, ...), which grades confidence.
     `compute(state)` returns one value per draw. `iterative` indicators (the bargaining
-    models) are computed draw by draw, so sweeps leave them out unless asked. `views` names
-    the tables and charts that show it (`VIEWS`).
+    models) are computed draw by draw, so sweeps leave them out unless asked. `validated` says
+    whether its method is checked against a published case or an analytic result (definitions
+    are exact arithmetic); it grades confidence. `views` names the tables and charts that show
+    it (`VIEWS`).
     """
 
     key: str
@@ -78,6 +80,7 @@ class Indicator:
     method: str
     compute: Callable[[Any], Any]
     iterative: bool = False
+    validated: bool = True  # the method reproduces a published case or an analytic result
     views: frozenset[str] = frozenset()
     states: tuple[str, str] | None = None  # a yes/no indicator as a clause: (false, true)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 
 from analysis.methods.capability import bloc_shares, bloc_totals
 from analysis.methods.trade import partner_concentration
-from analysis.model import findings
+from analysis.model import alignment, estimative, findings
 from analysis.model.engine import ARMS_COEFFICIENTS, Base, prepare, state
 from analysis.model.evaluation import evaluate, measure
 from analysis.model.forecasts import ArmsRace, Forecast, arms_race
@@ -41,6 +42,29 @@ class ScenarioResult:
     findings: pd.DataFrame
     arms: ArmsRace
     forecast: Forecast
+    base: Base = field(repr=False, compare=False)
+    origin: World = field(repr=False, compare=False)  # the World before the scenario applies
+
+    @cached_property
+    def judgements(self) -> pd.DataFrame:
+        """Every finding with its likelihood (ICD 203), confidence and driver, at the default
+        draws and seed (`analysis.model.estimative.judgements`)."""
+        return estimative.judgements(self.scenario, self.origin)
+
+    @cached_property
+    def alignment(self) -> alignment.Alignment:
+        """Would the split hold: stability, would-be defectors, where descent leads."""
+        return alignment.assess(self.base)
+
+    @cached_property
+    def remedies(self) -> list[alignment.Remedy]:
+        """What it takes: the smallest change of one input that makes the split stable."""
+        return alignment.what_it_takes(self.base)
+
+    @cached_property
+    def predicted(self) -> alignment.Predicted:
+        """The alignments the published landscape model predicts (its lowest minima)."""
+        return alignment.predicted(self.base)
 
     @property
     def focus(self) -> dict[str, str]:
@@ -69,8 +93,56 @@ class ScenarioResult:
             "indicators": {k: clean(v) for k, v in self.values.items()},
             "findings": [
                 {k: clean(v) for k, v in row.items() if k != "statement"}
+                | self._estimate_json(row["id"])
                 | {"statement": row["statement"]}
                 for row in self.findings.to_dict("records")
+            ],
+            "premises": [
+                {"id": row["id"], "statement": row["statement"]} | self._estimate_json(row["id"])
+                for row in self.judgements.to_dict("records")
+                if row["id"] not in set(self.findings["id"])
+            ],
+            "alignment": self._alignment_json(),
+        }
+
+    def _estimate_json(self, ident: str) -> dict[str, Any]:
+        """A finding's estimative fields: likelihood, its interval and term, confidence, and
+        what would change it."""
+        rows = self.judgements[self.judgements["id"] == ident]
+        if rows.empty:
+            return {}
+        row = rows.iloc[0]
+        found = row["driver"]
+        driver = None if found is None else {
+            k: (None if isinstance(v, float) and math.isnan(v) else v)
+            for k, v in vars(found).items()
+        }  # fmt: skip
+        return {
+            "likelihood": row["likelihood"],
+            "likelihood_interval": list(row["likelihood_interval"]),
+            "likelihood_term": row["likelihood_term"],
+            "confidence": row["confidence"],
+            "driver": driver,
+        }
+
+    def _alignment_json(self) -> dict[str, Any]:
+        found = self.alignment
+        movers = found.gains[found.gains["gain"] > 0]
+        return {
+            "stable": found.stable,
+            "energy_gap": found.energy_gap,
+            "would_move": [
+                {"actor": code, "from": row.side, "to": row.move, "gain": float(row.gain)}
+                for code, row in movers.iterrows()
+            ],
+            "settles_at": found.settles_at.to_dict(),
+            "predicted": [
+                {"energy": r.energy, "basin": r.basin, "first": r.first, "second": r.second}
+                for r in self.predicted.minima.itertuples()
+            ],
+            "what_it_takes": [
+                {"input": r.input, "from": r.current, "to": r.needed, "relative": r.relative}
+                for r in self.remedies
             ],
         }
 
@@ -188,4 +260,6 @@ def run(scenario: Scenario | str | Path, world: World | None = None) -> Scenario
         findings=findings.evaluate(world.implications, scenario.id, values_for),
         arms=_arms(base),
         forecast=forecasts(central)[0],
+        base=base,
+        origin=world,
     )

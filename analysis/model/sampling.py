@@ -28,7 +28,7 @@ from scipy.stats import qmc
 from analysis.model.engine import prepare, state
 from analysis.model.evaluation import evaluate, measure
 from analysis.model.indicators import SWEPT
-from analysis.world import Distribution, Scenario, World
+from analysis.world import Distribution, Scenario, World, data_uncertainty
 
 SAMPLERS = ("lhs", "mc", "sobol")
 # -- sampling ---------------------------------------------------------------------------------
@@ -70,17 +70,36 @@ def quantile(dist: Distribution, u: np.ndarray) -> np.ndarray:
     return np.asarray(dist.choice, dtype=object)[index]
 
 
+def uncertain_inputs(scenario: Scenario, world: World) -> dict[str, Distribution]:
+    """Every input a sweep of the scenario draws: the data's estimates (their ranges, see
+    `world.data_uncertainty`) and the scenario's judged uncertainties (which win on a clash)."""
+    return {**data_uncertainty(world), **scenario.uncertainty}
+
+
 def sample(
-    scenario: Scenario, world: World, draws: int, seed: int, sampler: str = "lhs"
+    scenario: Scenario,
+    world: World,
+    draws: int,
+    seed: int,
+    sampler: str = "lhs",
+    common: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """A seeded design of the scenario's uncertain inputs: one row per draw."""
+    """A seeded design of the scenario's uncertain inputs: one row per draw.
+
+    `common` (a superset of the scenario's inputs, e.g. the union over a scenario and its
+    reference) fixes which uniform column each input takes, so two scenarios sampled with the
+    same seed and the same `common` share their random numbers input by input (common random
+    numbers): each maps the shared numbers through its own distributions, and inputs a
+    scenario does not declare stay at its central values.
+    """
     _check_draws(draws)
-    names = sorted(scenario.uncertainty)
+    inputs = uncertain_inputs(scenario, world)
+    names = sorted(set(common) | set(inputs)) if common is not None else sorted(inputs)
     if not names:
         raise ValueError(f"scenario {scenario.id!r} declares no uncertainty")
     u = _unit_sample(int(draws), len(names), seed, sampler)
     return pd.DataFrame(
-        {n: quantile(scenario.uncertainty[n], u[:, i]) for i, n in enumerate(names)}
+        {n: quantile(inputs[n], u[:, i]) for i, n in enumerate(names) if n in inputs}
     )
 
 
@@ -88,8 +107,9 @@ def problem(scenario: Scenario, world: World) -> dict:
     """A SALib problem for the scenario's continuous uncertain inputs (bloc choices are left
     at the scenario's membership)."""
     names, bounds, dists = [], [], []
-    for name in sorted(scenario.uncertainty):
-        dist = scenario.uncertainty[name]
+    inputs = uncertain_inputs(scenario, world)
+    for name in sorted(inputs):
+        dist = inputs[name]
         if dist.choice:
             continue
         names.append(name)
@@ -138,6 +158,7 @@ def sweep(
     client=None,
     progress: bool = False,
     keys: Sequence[str] = SWEPT,
+    common: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Sample `draws` and evaluate the indicators `keys` (default: every indicator but the
     draw-by-draw bargaining models) in chunks, so memory stays bounded by `chunk`; locally or,
@@ -146,7 +167,7 @@ def sweep(
     _check_draws(draws)
     if chunk < 1:
         raise ValueError(f"chunk must be positive, got {chunk}")
-    design = sample(scenario, world, draws, seed, sampler)
+    design = sample(scenario, world, draws, seed, sampler, common)
     pieces = list(_chunks(design, chunk))
     n = len(pieces)
     if client is not None:
@@ -170,12 +191,13 @@ def sweep(
     table = pd.concat([design, pd.concat(results)], axis=1)
     table.attrs["sweep"] = {
         "scenario": scenario.id,
+        "common": sorted(common) if common is not None else None,
         "draws": int(draws),
         "seed": int(seed),
         "sampler": sampler,
         "distributions": {
             name: dist.model_dump(mode="json", exclude_none=True)
-            for name, dist in scenario.uncertainty.items()
+            for name, dist in uncertain_inputs(scenario, world).items()
         },
         "data_sha256": world.data_hash,
         "versions": _versions(),

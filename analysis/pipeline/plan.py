@@ -12,6 +12,7 @@ from pathlib import Path
 from analysis.errors import InputError
 from analysis.model.indicators import shown_in
 from analysis.model.results import run
+from analysis.report.judgements import chosen, likelihood_words, short_name
 from analysis.world import DATA_DIR, Scenario, World, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +20,7 @@ NOTEBOOKS = ROOT / "notebooks"
 SCENARIO_NOTEBOOK = NOTEBOOKS / "02_scenario.ipynb"
 REQUIRED_PARAMETERS = frozenset({"scenario"})
 #: Overview notebooks rendered once each (with their default parameters) by `make briefs`.
-REPORTS = ("01_actors", "03_compare", "04_uncertainty", "05_consistency")
+REPORTS = ("01_actors", "03_compare", "04_uncertainty", "05_consistency", "06_alignment")
 CACHE_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "nbconvert", "papermill", "ipykernel")
 
 
@@ -44,7 +45,7 @@ class Brief:
     title: str = ""
     summary: str = ""
     headline: dict[str, str] = field(default_factory=dict)
-    verdicts: dict[str, int] = field(default_factory=dict)
+    judgements: list[str] = field(default_factory=list)  # key judgements, word and number
     key: str = ""
     rendered_at: str = ""
     error: str = ""
@@ -127,6 +128,9 @@ def describe(world: World, scenario: Scenario, key: str) -> Brief:
         scenario.title,
         scenario.summary,
         headline={k: result.show(k) for k in shown_in("index")},
-        verdicts=result.findings["verdict"].value_counts().to_dict(),
+        judgements=[
+            f"{short_name(row['id'], world)}: {likelihood_words(row)}"
+            for row in chosen(result.judgements, 3).to_dict("records")
+        ],
         key=key,
     )

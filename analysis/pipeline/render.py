@@ -43,6 +43,7 @@ from analysis.world import DATA_DIR, World, load_scenario
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "_manifest.json"
+MANIFEST_VERSION = 2  # raised whenever a brief's index row changes shape
 
 __all__ = ["NOTEBOOKS", "REPORTS", "SCENARIO_NOTEBOOK", "check_parameters", "render"]
 
@@ -247,10 +248,14 @@ def locked(out: Path) -> Iterator[None]:
 
 
 def read_manifest(out: Path) -> dict[str, dict]:
+    """The previous render's briefs; a manifest of another version is ignored (a full render)."""
     try:
-        return json.loads((out / MANIFEST).read_text())["briefs"]
-    except (OSError, ValueError, KeyError):
+        manifest = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
         return {}
+    if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+        return {}
+    return manifest.get("briefs", {})
 
 
 def write_index(briefs: list[Brief], out: Path) -> None:
@@ -357,7 +362,9 @@ def render(
         for brief in briefs.values():
             if brief.status != "failed":
                 manifest[brief.id] = asdict(brief)
-        write_atomic(out / MANIFEST, json.dumps({"version": 1, "briefs": manifest}, indent=1))
+        write_atomic(
+            out / MANIFEST, json.dumps({"version": MANIFEST_VERSION, "briefs": manifest}, indent=1)
+        )
         listed = list(briefs.values())
         listed += [
             Brief(**{**row, "status": "not re-rendered"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.methods.trade import trade_matrix
-from analysis.world import World
+from analysis.world import FIGURES, World
 
 #: Grouping kinds drawn as security ties, strongest first.
 SECURITY_KINDS = ("defence_treaty", "security_partnership")
@@ -67,6 +67,23 @@ def trade_partners(world: World, actor: str) -> pd.DataFrame:
         }
     )
     return table.sort_values("Trade (US$ bn)", ascending=False)
+
+
+def coverage_table(world: World) -> pd.DataFrame:
+    """Per actor and figure: sourced, estimated or none; and how many of its 15 trade dyads
+    are reported rather than estimated. What every number in the briefs rests on."""
+    status = world.facts.pivot(index="iso3", columns="indicator", values="status")
+    status = status.reindex(index=world.actors.index, columns=list(FIGURES)).fillna("none")
+    status.columns = [FIGURES[c][1] for c in status.columns]
+    trade = world.trade
+    reported = trade[~trade["estimated"]]
+    counts = pd.concat([reported["a"], reported["b"]]).value_counts()
+    partners = len(world.actors) - 1
+    status["Trade dyads reported"] = [
+        f"{int(counts.get(code, 0))} of {partners}" for code in world.actors.index
+    ]
+    status.index = world.actors["name"].rename("Actor")
+    return status
 
 
 def sources(world: World) -> pd.DataFrame:

@@ -19,12 +19,6 @@ from analysis.model.sampling import bands, sweep
 from analysis.report.format import CAPABILITY_LABELS, format_value, text, usd
 from analysis.world import BLOC_NAMES, World, load_scenario
 
-VERDICT_MARK = {
-    "supported": "Supported",
-    "contradicted": "Contradicted",
-    "not tested": "Not tested",
-}
-
 
 def reference_result(
     result: ScenarioResult, world: World, reference: str | None
@@ -84,19 +78,9 @@ def answer(result: ScenarioResult, reference: ScenarioResult | None) -> str:
     return " ".join(sentences)
 
 
-def key_findings(result: ScenarioResult, reference: ScenarioResult | None = None) -> HTML:
-    """The answer first, then each implication about this scenario with its verdict and numbers."""
-    lead = f'<p class="brief-answer"><strong>{text(answer(result, reference))}</strong></p>'
-    if result.findings.empty:
-        return HTML(lead + "<p>No implication of the essay is tested against this scenario.</p>")
-    items = []
-    for f in result.findings.to_dict("records"):
-        claims = ", ".join(f["claims"])
-        items.append(
-            f"<li><strong>{VERDICT_MARK[f['verdict']]}</strong>: {text(f['statement'])}<br>"
-            f"<small>{text(f['evidence'])} (claims: {text(claims)})</small></li>"
-        )
-    return HTML(lead + "\n<ul>\n" + "\n".join(items) + "\n</ul>")
+def lead(result: ScenarioResult, reference: ScenarioResult | None = None) -> HTML:
+    """The answer first: one paragraph with the numbers, before the key judgements."""
+    return HTML(f'<p class="brief-answer"><strong>{text(answer(result, reference))}</strong></p>')
 
 
 def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
@@ -346,6 +330,8 @@ def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:
         shown = ", ".join(f"{n} = {v:g}" for n, v in params.items())
         lineage = " < ".join(map(text, scenario.lineage))
         parts.append(f"Scenario `{text(scenario.id)}` ({lineage}); parameters: {text(shown)}")
+        estimated = result.show("cross_bloc_trade_estimated_share")
+        parts.append(f"{estimated} of its cross-bloc trade rests on gravity estimates")
     parts.append(f"data SHA-256 `{world.data_hash[:12]}`")
     parts.append(f"analysis {analysis.__version__}, git commit `{commit}`")
     parts.append(f"rendered {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.")

@@ -10,7 +10,15 @@ from analysis.model.registry import usd
 from analysis.model.results import CAPABILITIES
 from analysis.world import FIGURES, World
 
-__all__ = ["CAPABILITY_LABELS", "capital", "format_value", "input_label", "text", "usd"]
+__all__ = [
+    "CAPABILITY_LABELS",
+    "capital",
+    "format_value",
+    "input_label",
+    "possessive",
+    "text",
+    "usd",
+]
 
 #: Capability figures as a chart or table names them (labels from the data layer).
 CAPABILITY_LABELS = {name: FIGURES[name][1] for name in CAPABILITIES}
@@ -19,6 +27,12 @@ CAPABILITY_LABELS = {name: FIGURES[name][1] for name in CAPABILITIES}
 def capital(words: str) -> str:
     """The first letter in upper case (for a label that starts a sentence or a row)."""
     return words[:1].upper() + words[1:]
+
+
+def possessive(name: str) -> str:
+    """ "Japan's", "the United States'", "the Philippines'"."""
+    name = {"United States": "the United States", "Philippines": "the Philippines"}.get(name, name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def text(value: object) -> str:
@@ -35,8 +49,14 @@ def input_label(name: str, world: World) -> str:
     if parts[0] in ("judgements", "bloc") and len(parts) > 1 and parts[1] in world.actors.index:
         actor = world.actors.loc[parts[1], "name"]
         if parts[0] == "bloc":
-            return f"{actor}'s bloc"
-        return f"{actor}'s {parts[2]} (judgement)"
+            return f"{possessive(actor)} bloc"
+        return f"{possessive(actor)} {parts[2]} (judgement)"
+    if parts[0] == "estimate" and len(parts) == 3 and parts[1] in world.actors.index:
+        label = FIGURES.get(parts[2], ("", parts[2]))[1]
+        label = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+        return f"{possessive(world.actors.loc[parts[1], 'name'])} {label} (estimate)"
+    if name == "estimate.trade":
+        return "the error of the gravity estimates of trade"
     if name in INDICATORS:
         return INDICATORS[name].name()
     return name

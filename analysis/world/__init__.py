@@ -7,10 +7,12 @@ scenario file and its `extends` chain, `apply` gives the World as a scenario ass
 from analysis.world.data import DATA_DIR, FACT_UNITS, FIGURES, World, load_world
 from analysis.world.scenario import (
     BLOC_NAMES,
+    Z90,
     Distribution,
     Scenario,
     TradeShock,
     apply,
+    data_uncertainty,
     load_scenario,
     scenario_from_mapping,
     scenario_ids,
@@ -26,7 +28,9 @@ __all__ = [
     "Scenario",
     "TradeShock",
     "World",
+    "Z90",
     "apply",
+    "data_uncertainty",
     "load_scenario",
     "load_world",
     "scenario_from_mapping",

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from analysis.errors import DataError
 
@@ -29,7 +36,6 @@ FIGURES: dict[str, tuple[str, str]] = {
     "cinc": ("share", "CINC (material capability)"),
     "nuclear_warheads": ("warheads", "Nuclear warheads"),
     "trade_total_usd": ("USD", "Total goods trade"),
-    "trade_share_top_partner": ("share", "Largest trade partner's share"),
 }
 #: Figure -> the unit its rows must carry in facts.csv.
 FACT_UNITS: dict[str, str] = {name: unit for name, (unit, _) in FIGURES.items()}
@@ -61,24 +67,81 @@ class ActorRow(_Row):
     note: str = ""
 
 
+class FieldProblem(ValueError):
+    """A problem a row validator finds in one named field (so the error can name its column)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+OptionalAmount = Annotated[Amount | None, BeforeValidator(_blank_is_none)]
+
+
+def _check_range(value: float | None, low: float | None, high: float | None) -> None:
+    """An estimate needs a range around it: low <= value <= high."""
+    if low is None or high is None:
+        raise ValueError("an estimate needs its low and high (the range that enters sweeps)")
+    if value is not None and not low <= value <= high:
+        raise ValueError(
+            f"the estimate {value:g} must lie within [low, high] = [{low:g}, {high:g}]"
+        )
+
+
 class FactRow(_Row):
+    """One figure: sourced, a labelled estimate with its range, or none (and why not)."""
+
     iso3: str
     indicator: Literal[tuple(FACT_UNITS)]  # type: ignore[valid-type]
-    value: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    value: OptionalAmount = None
     unit: Text
     year: Year
-    source: Text
+    source: str = ""
+    status: Literal["sourced", "estimated", "none"]
+    low: OptionalAmount = None
+    high: OptionalAmount = None
     note: str = ""
+
+    @model_validator(mode="after")
+    def _status_fits(self) -> FactRow:
+        if self.status == "none":
+            if self.value is not None:
+                raise FieldProblem("value", "a figure with status none has no value")
+            if not self.note:
+                raise FieldProblem("note", "a figure with status none says why in its note")
+            return self
+        if self.value is None:
+            raise FieldProblem("value", f"a {self.status} figure needs a value")
+        if not self.source:
+            raise FieldProblem("source", f"a {self.status} figure needs its source")
+        if self.status == "estimated":
+            _check_range(self.value, self.low, self.high)
+        return self
 
 
 class TradeRow(_Row):
+    """One dyad's goods trade: reported with its source table, or estimated with a range."""
+
     a: str
     b: str
     year: Year
-    trade_usd: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    trade_usd: Amount
     source: Text
     estimated: bool
+    low: OptionalAmount = None
+    high: OptionalAmount = None
     note: str = ""
+
+    @model_validator(mode="after")
+    def _range_fits(self) -> TradeRow:
+        if self.estimated:
+            _check_range(self.trade_usd, self.low, self.high)
+        return self
 
 
 class GroupingRow(_Row):
@@ -106,6 +169,39 @@ class JudgementRow(_Row):
     salience: Scale
     rationale: Text
     claims: Codes
+
+
+class RivalryRow(_Row):
+    a: str
+    b: str
+    kind: Literal["strategic_rivalry", "territorial_dispute"]
+    start: Year
+    source: Text
+    note: str = ""
+
+
+class PropensityOverride(_Row):
+    a: str
+    b: str
+    propensity: Annotated[float, Field(allow_inf_nan=False)]
+    rationale: Text
+
+
+class Bar(_Row):
+    actor: str
+    side: Literal["alliance", "rivals"]
+    rationale: Text
+
+
+class AlignmentSettings(_Row):
+    """Judgements of the landscape model of alignment (data/alignment.yaml)."""
+
+    size: Literal["cinc", "gdp_usd", "milex_usd", "population"]
+    size_rationale: Text
+    may_stay_out: list[str] = []
+    may_stay_out_rationale: Text
+    barred: list[Bar] = []
+    overrides: list[PropensityOverride] = []
 
 
 class FocusRow(_Row):
@@ -146,8 +242,10 @@ class Implication(_Row):
 
 
 def _where(err: dict[str, Any]) -> tuple[str, str]:
-    field = ".".join(str(p) for p in err["loc"]) or "(row)"
-    return field, err["msg"]
+    problem = err.get("ctx", {}).get("error")
+    if isinstance(problem, FieldProblem):
+        return problem.field, str(problem)
+    return ".".join(str(p) for p in err["loc"]) or "(row)", err["msg"]
 
 
 def _read_csv(path: Path, model: type[_Row], key: str) -> pd.DataFrame:
@@ -233,12 +331,20 @@ class World:
     claims: pd.DataFrame
     implications: pd.DataFrame
     focus: pd.DataFrame  # role -> iso3: whose isolation and dependence every brief follows
+    rivalries: pd.DataFrame  # ongoing strategic rivalries and territorial disputes
+    alignment: AlignmentSettings  # judgements of the landscape model
 
     @cached_property
     def figures(self) -> pd.DataFrame:
         """Facts as a wide table: one row per actor, one column per indicator (NaN = no figure)."""
-        wide = self.facts.pivot(index="iso3", columns="indicator", values="value")
+        wide = self.facts.pivot(index="iso3", columns="indicator", values="value").astype(float)
         return wide.reindex(index=self.actors.index, columns=list(FACT_UNITS))
+
+    @cached_property
+    def estimates(self) -> pd.DataFrame:
+        """The figures that are labelled estimates, with the range that enters sweeps."""
+        chosen = self.facts[self.facts["status"] == "estimated"]
+        return chosen[["iso3", "indicator", "value", "low", "high", "note"]].reset_index(drop=True)
 
     @cached_property
     def data_hash(self) -> str:
@@ -331,6 +437,11 @@ def load_world(
     if missing := sorted({"isolation", "dependence"} - set(focus["role"])):
         raise DataError(p("focus.csv"), "column 'role'", f"no actor for roles {missing}")
 
+    rivalries = _read_csv(p("rivalries.csv"), RivalryRow, ["a", "b", "kind"])
+    _check_codes(p("rivalries.csv"), rivalries, "a", codes, "actor")
+    _check_codes(p("rivalries.csv"), rivalries, "b", codes, "actor")
+    alignment = _read_alignment(p("alignment.yaml"), codes)
+
     implications = _read_yaml_list(p("implications.yaml"), Implication)
     for iid, name in implications["indicator"].items():
         if indicators is not None and name not in indicators:
@@ -364,4 +475,34 @@ def load_world(
         claims=claims,
         implications=implications,
         focus=focus.set_index("role", drop=False),
+        rivalries=rivalries,
+        alignment=alignment,
     )
+
+
+def _read_alignment(path: Path, codes: set[str]) -> AlignmentSettings:
+    """The landscape model's judgements, with every actor they name checked."""
+    if not path.exists():
+        raise DataError(path, "", "file is missing")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(path, "", f"not valid YAML: {exc}") from None
+    try:
+        settings = AlignmentSettings.model_validate(raw)
+    except ValidationError as exc:
+        field, msg = _where(exc.errors()[0])
+        raise DataError(path, f"field '{field}'", msg) from None
+    for code in settings.may_stay_out:
+        if code not in codes:
+            raise DataError(path, "field 'may_stay_out'", f"unknown actor {code!r}")
+    for i, bar in enumerate(settings.barred):
+        if bar.actor not in codes:
+            raise DataError(path, f"field 'barred.{i}.actor'", f"unknown actor {bar.actor!r}")
+    for i, row in enumerate(settings.overrides):
+        for code in (row.a, row.b):
+            if code not in codes:
+                raise DataError(path, f"field 'overrides.{i}'", f"unknown actor {code!r}")
+        if row.a == row.b:
+            raise DataError(path, f"field 'overrides.{i}'", "a dyad needs two actors")
+    return settings

@@ -1,0 +1,273 @@
+"""Who would join: the landscape theory of aggregation applied to a scenario's blocs.
+
+Axelrod & Bennett (1993) read alignments as local minima of an energy landscape over sizes
+and pairwise propensities. Here sizes are capability shares (data/alignment.yaml names the
+figure) and the propensity of two actors is a weighted sum of sourced and judged terms
+(weights in parameters.csv, `alignment.*`):
+
+    p_ij = w_pos (1 - |x_i - x_j| / 50) + w_treaty T_ij - w_rivalry R_ij + w_trade D_ij
+
+with x the positions on the 0-100 alliance scale (judgements), T_ij = 1 for a defence treaty in
+force (groupings.csv), R_ij = 1 for an ongoing strategic rivalry (rivalries.csv) and D_ij the
+dyad's trade as a share of each side's total trade, averaged over the two (trade.csv,
+facts.csv). Judged per-dyad overrides replace the computed value. A scenario's split is the
+configuration alliance = first coalition, rival bloc = second, everyone else outside (our
+documented extension; see `analysis.methods.alignment`). A bloc data/alignment.yaml bars to an
+actor is not open to it (our extension too: the pact's members keep Taiwan out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods.alignment import (
+    FIRST,
+    OUTSIDE,
+    SECOND,
+    descend,
+    energy,
+    landscape,
+    switch_gains,
+    would_move,
+)
+from analysis.methods.capability import bloc_shares
+from analysis.model.engine import Base, State, prepare, state
+from analysis.world import Scenario, World
+
+#: Positions this many points apart are neither drawn together nor pushed apart.
+NEUTRAL_DISTANCE = 50.0
+SIDE_NAMES = {FIRST: "alliance", SECOND: "rivals", OUTSIDE: "others"}
+
+
+def sizes(s: State) -> np.ndarray:
+    """Each actor's size: its share of the capability figure data/alignment.yaml names."""
+    figure = s.figures[s.base.world.alignment.size]
+    share = bloc_shares(figure, np.eye(len(s.base.actors), dtype=bool))
+    if np.any(~np.isfinite(share) | (share <= 0)):
+        first = np.atleast_2d(share)[0]
+        missing = [a for a, v in zip(s.base.actors, first, strict=True) if not v > 0]
+        raise ValueError(f"the landscape needs a positive size for every actor: {missing}")
+    return share
+
+
+def dependence(s: State) -> np.ndarray:
+    """D_ij: the dyad's trade over each side's total trade, averaged over the two sides."""
+    trade = s.trade.matrix()
+    totals = np.where(np.isfinite(s.base.total_trade), s.base.total_trade, trade.sum(axis=-1))
+    share = trade / totals[..., :, None]
+    return 0.5 * (share + np.swapaxes(share, -1, -2))
+
+
+def propensity(s: State) -> np.ndarray:
+    """p_ij for every draw: (draws, actors, actors), symmetric, zero on the diagonal."""
+    terms = ("position", "treaty", "rivalry", "trade")
+    w = {k: s.parameter(f"alignment.{k}_weight")[:, None, None] for k in terms}
+    x = s.positions
+    proximity = 1.0 - np.abs(x[:, :, None] - x[:, None, :]) / NEUTRAL_DISTANCE
+    p = (
+        w["position"] * proximity
+        + w["treaty"] * s.base.treaty_pairs
+        - w["rivalry"] * s.base.rivalry_pairs
+        + w["trade"] * dependence(s)
+    )
+    p = np.where(np.isnan(s.base.overrides), p, s.base.overrides)
+    idx = np.arange(len(s.base.actors))
+    p[:, idx, idx] = 0.0
+    return p
+
+
+def sides(s: State) -> np.ndarray:
+    """The scenario's split per draw: alliance FIRST, rival bloc SECOND, the rest OUTSIDE."""
+    return np.where(s.alliance, FIRST, np.where(s.rivals, SECOND, OUTSIDE)).astype(np.int8)
+
+
+def open_outside(s: State) -> np.ndarray:
+    """Who may stay out, per draw: the data's non-aligned actors and the scenario's others."""
+    return s.base.may_stay_out | (sides(s) == OUTSIDE)
+
+
+def stability(s: State) -> dict[str, np.ndarray]:
+    """Per draw: whether the split is stable, and each actor's gain from its best move."""
+
+    def compute() -> dict[str, np.ndarray]:
+        args = (sizes(s), propensity(s), sides(s), open_outside(s))
+        delta, closed = s.parameter("alignment.outside_distance"), s.base.closed
+        gains = switch_gains(*args, outside_distance=delta, closed=closed)
+        moving = would_move(*args, outside_distance=delta, closed=closed)
+        return {"stable": ~moving.any(axis=-1), "gains": gains, "moving": moving}
+
+    return s.shared("alignment", compute)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Would the scenario's split hold? Its stability, who would move, and where it leads."""
+
+    stable: bool
+    gains: pd.DataFrame  # per actor: side now, best move, gain from it (> 0: would move)
+    energy: float
+    settles_at: pd.Series  # per actor: the side steepest descent from the split ends in
+    energy_gap: float  # energy of the split minus that of where it settles (0 when stable)
+    steps: int
+
+
+def assess(base: Base) -> Alignment:
+    """The scenario's split at its central values: stability, would-be defectors (ranked by
+    their gain) and the stable alignment its steepest descent reaches."""
+    s = state(base)
+    size, p = np.atleast_2d(sizes(s))[0], propensity(s)[0]
+    side, outside = sides(s)[0], open_outside(s)[0]
+    delta = float(s.parameter("alignment.outside_distance")[0])
+    gains = stability(s)["gains"][0]
+    moves = _best_moves(size, p, side, outside, delta, base.closed)
+    path = descend(size, p, side, outside, delta, base.closed)
+    names = base.world.actors.loc[list(base.actors), "name"]
+    table = pd.DataFrame(
+        {
+            "name": names.to_numpy(),
+            "side": [SIDE_NAMES[int(c)] for c in side],
+            "move": [SIDE_NAMES[int(c)] for c in moves],
+            "gain": gains,
+        },
+        index=pd.Index(base.actors, name="iso3"),
+    ).sort_values("gain", ascending=False)
+    e_start, e_end = energy(size, p, side, delta), energy(size, p, path[-1], delta)
+    return Alignment(
+        stable=bool(stability(s)["stable"][0]),
+        gains=table,
+        energy=float(e_start),
+        settles_at=pd.Series([SIDE_NAMES[int(c)] for c in path[-1]], index=base.actors),
+        energy_gap=float(e_start - e_end),
+        steps=len(path) - 1,
+    )
+
+
+def _best_moves(size, p, side, outside, delta, closed) -> np.ndarray:
+    """Each actor's best move among those open to it (its current side where none gains)."""
+    best = side.copy()
+    for k in range(side.size):
+        options = []
+        for target in (FIRST, SECOND, OUTSIDE):
+            if target == side[k] or (target == OUTSIDE and not outside[k]) or closed[k, target]:
+                continue
+            moved = side.copy()
+            moved[k] = target
+            options.append((energy(size, p, moved, delta), target))
+        here = energy(size, p, side, delta)
+        low, target = min(options) if options else (here, side[k])
+        if low < here:
+            best[k] = target
+    return best
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """One input changed alone so that the scenario's split becomes stable."""
+
+    input: str  # judgements.<ISO3>.position or a parameter name
+    current: float
+    needed: float
+    relative: float  # |needed - current| over the width of the input's allowed range
+
+
+def _candidates(base: Base) -> dict[str, tuple[float, float, float]]:
+    """Inputs `what_it_takes` may move, with (current, low, high): every actor's position on
+    the alliance scale and every weight of the alignment model within its range."""
+    found = {
+        f"judgements.{code}.position": (float(base.positions[i]), 0.0, 100.0)
+        for i, code in enumerate(base.actors)
+    }
+    params = base.world.parameters
+    for name in params.index[params.index.str.startswith("alignment.")]:
+        low, high = float(params.loc[name, "low"]), float(params.loc[name, "high"])
+        found[name] = (float(base.parameters[name]), low, high)
+    return found
+
+
+def _stable_rows(base: Base, names: list[str], values: np.ndarray) -> np.ndarray:
+    """Stability when input names[k] alone takes values[k, g] (rows k x g), all in one call."""
+    current = _candidates(base)
+    rows, grid = values.shape
+    design = pd.DataFrame(
+        {name: np.full(rows * grid, current[name][0]) for name in names}
+    )  # every candidate at its current value ...
+    for k, name in enumerate(names):  # ... except the one each block of rows moves
+        design.loc[k * grid : (k + 1) * grid - 1, name] = values[k]
+    return stability(state(base, design))["stable"].reshape(rows, grid)
+
+
+def what_it_takes(base: Base, grid: int = 101, refine: int = 20) -> list[Remedy]:
+    """The smallest change of one input that makes the split stable, for every input where
+    one exists within its range, smallest relative change first. A grid over each range finds
+    the stable value nearest the current one; bisection against its unstable neighbour on the
+    grid then narrows the boundary to 1/2^refine of a grid step."""
+    candidates = _candidates(base)
+    names = list(candidates)
+    lows = np.array([candidates[n][1] for n in names])
+    highs = np.array([candidates[n][2] for n in names])
+    now = np.array([candidates[n][0] for n in names])
+    values = lows[:, None] + (highs - lows)[:, None] * np.linspace(0, 1, grid)[None, :]
+    stable = _stable_rows(base, names, values)
+    found = [k for k in range(len(names)) if stable[k].any()]
+    if not found:
+        return []
+    target, fallback = [], []
+    for k in found:
+        nearest = int(np.argmin(np.where(stable[k], np.abs(values[k] - now[k]), np.inf)))
+        step = 1 if values[k, nearest] < now[k] else -1  # the unstable side lies towards now
+        inner = min(max(nearest + step, 0), grid - 1)
+        target.append(values[k, nearest])
+        fallback.append(values[k, inner] if not stable[k, inner] else now[k])
+    good, bad = np.array(target), np.array(fallback)
+    for _ in range(refine):  # bisection, all inputs in one call per step
+        middle = (good + bad) / 2
+        holds = _stable_rows(base, [names[k] for k in found], middle[:, None])[:, 0]
+        good, bad = np.where(holds, middle, good), np.where(holds, bad, middle)
+    remedies = [
+        Remedy(names[k], float(now[k]), float(g), float(abs(g - now[k]) / (highs[k] - lows[k])))
+        for k, g in zip(found, good, strict=True)
+    ]
+    return sorted(remedies, key=lambda r: r.relative)
+
+
+@dataclass(frozen=True)
+class Predicted:
+    """The alignments the landscape predicts: its local minima and their basins."""
+
+    minima: pd.DataFrame  # per minimum: energy, basin share, members of each bloc
+    configurations: int
+
+
+def predicted(base: Base, top: int = 5, extended: bool = False) -> Predicted:
+    """The full landscape at the scenario's central values and its lowest minima: the
+    published two-coalition model (Axelrod & Bennett 1993; 2^15 configurations), or with
+    `extended` our extension, the data's non-aligned actors (data/alignment.yaml) free to stay
+    out (2^10 x 3^6 configurations, about a second)."""
+    s = state(base)
+    size, p = np.atleast_2d(sizes(s))[0], propensity(s)[0]
+    delta = float(s.parameter("alignment.outside_distance")[0])
+    outside = base.may_stay_out if extended else None
+    scape = landscape(size, p, outside=outside, outside_distance=delta)
+    rows = []
+    for index, basin in zip(scape.minima[:top], scape.basins[:top], strict=False):
+        codes = np.asarray(scape.configurations[index]).astype(np.int8)
+        groups = {side: [a for a, c in zip(base.actors, codes, strict=True) if c == side]
+                  for side in (FIRST, SECOND, OUTSIDE)}  # fmt: skip
+        rows.append(
+            {
+                "energy": float(scape.energies[index]),
+                "basin": float(basin),
+                "first": groups[FIRST],
+                "second": groups[SECOND],
+                "outside": groups[OUTSIDE],
+            }
+        )
+    return Predicted(pd.DataFrame(rows), int(scape.energies.size))
+
+
+def split_of(world: World, scenario: Scenario) -> Alignment:
+    """`assess` for a scenario (prepares it first)."""
+    return assess(prepare(world, scenario))
