@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: briefs test lab lint golden bench clean
+.PHONY: briefs test lab lint golden bench data clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -19,8 +19,8 @@ briefs: $(STAMP)  ## execute every scenario notebook and render rendered/*.html 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -W 'ignore:Field "pytest_notebook:UserWarning' -m pytest
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks
+lab: $(STAMP)  ## open JupyterLab on the live explorer (notebooks/00_explore.ipynb) first
+	$(BIN)/jupyter lab notebooks/00_explore.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check analysis tests benchmarks
@@ -32,7 +32,12 @@ bench: $(STAMP)  ## speed targets (reported in README.md)
 	$(BIN)/python benchmarks/methods.py
 	$(BIN)/python benchmarks/cib_enumeration.py
 	$(BIN)/python benchmarks/sweep_vs_ema.py
+	$(BIN)/python benchmarks/alignment.py
+	$(BIN)/python benchmarks/explorer.py
 	bash benchmarks/render_vs_naive.sh
+
+data: $(STAMP)  ## rebuild data/facts.csv and data/trade.csv from the raw extracts in data/raw/
+	$(BIN)/python -m analysis data build
 
 golden: $(STAMP)  ## regenerate the notebook regression golden file after an intended change
 	$(BIN)/python tests/make_golden.py

@@ -34,6 +34,7 @@ _EXPORTS = {
     "evaluate": "analysis.model",
     "run": "analysis.model",
     "sweep": "analysis.model",
+    "explore": "analysis.report.explorer",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # for type checkers and editors; names load lazily at run tim
         run,
         sweep,
     )
+    from analysis.report.explorer import explore  # noqa: F401
     from analysis.world import Scenario, World, load_scenario, scenario_ids  # noqa: F401
 
 
