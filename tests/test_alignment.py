@@ -1,6 +1,7 @@
 """The landscape model applied to scenarios: propensities from the data, the stability of each
 split (per draw and at central values), would-be defectors, and what it takes."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -108,3 +109,28 @@ def test_bad_alignment_data_names_file_and_field(data_copy, capsys):
     path.write_text(path.read_text().replace("may_stay_out: [IND,", "may_stay_out: [XYZ,"))
     assert main(["--data", str(data_copy), "validate"]) == 2
     assert "alignment.yaml: field 'may_stay_out': unknown actor 'XYZ'" in capsys.readouterr().err
+
+
+def test_sums_without_per_draw_matrices_equal_the_full_propensity(world, nato):
+    """The engine's weighted sums (static parts once, varying positions and trade estimates
+    per draw) equal the sums over each draw's full propensity matrix, also with varying
+    blocs, weights and a judged override."""
+    from analysis.methods.alignment import side_vectors
+    from analysis.world.data import PropensityOverride
+
+    settings = world.alignment.model_copy(
+        update={"overrides": [PropensityOverride(a="KOR", b="JPN", propensity=-0.3, rationale="t")]}
+    )
+    changed = dataclasses.replace(world, alignment=settings)
+    draws = analysis.model.sampling.sample(nato, changed, 40, seed=2)
+    draws["bloc.PHL"] = ["alliance", "others"] * 20
+    draws["judgements.USA.position"] = np.linspace(40, 90, 40)
+    for extra in ({}, {"alignment.trade_weight": np.linspace(0.5, 4, 40)}):
+        s = state(prepare(changed, nato), draws.assign(**extra))
+        size, (x, o) = alignment.sizes(s), side_vectors(alignment.sides(s))
+        vectors = [size * np.ones_like(x), size * x, size * o]
+        full = alignment.propensity(s)
+        assert full[0, s.base.index("KOR"), s.base.index("JPN")] == -0.3
+        for v, fast in zip(vectors, alignment.weighted_sums(s, vectors), strict=True):
+            slow = np.einsum("nkj,nj->nk", full, np.broadcast_to(v, (40, len(s.base.actors))))
+            assert np.allclose(fast, slow, rtol=1e-12, atol=1e-14)

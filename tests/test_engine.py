@@ -123,3 +123,25 @@ def test_formal_alliance_threshold_is_a_parameter(world):
     )  # fmt: skip
     ties = evaluate(world, status_quo, draws)["isolation_defence_ties"]
     assert list(ties) == [own + 1, own, own]
+
+
+def test_constant_indicators_shortcut_equals_the_full_evaluation(world):
+    """measure() computes an indicator once when the draws vary none of its declared inputs;
+    forcing every indicator through the full per-draw path gives the same table."""
+    from analysis.model.engine import prepare, state
+    from analysis.model.evaluation import measure
+
+    scenario = analysis.load_scenario("asian-nato", world)
+    draws = analysis.model.sampling.sample(scenario, world, 64, seed=5)
+    draws["bloc.PHL"] = ["alliance", "others"] * 32
+    draws["alignment.trade_weight"] = np.linspace(0.5, 4, 64)
+    base = prepare(world, scenario)
+    fast = measure(state(base, draws))
+    full = {}
+    for key, indicator in analysis.INDICATORS.items():
+        values = np.asarray(indicator.compute(state(base, draws)), dtype=float)
+        full[key] = np.broadcast_to(values, (64,))
+    for key in analysis.INDICATORS:
+        assert np.allclose(fast[key], full[key], equal_nan=True), key
+    fixed = measure(state(base, draws[["trade.disruption_factor"]]))
+    assert fixed["alliance_size"].nunique() == 1 and fixed["trade_at_risk_usd"].nunique() > 1

@@ -132,7 +132,9 @@ def test_one_broken_scenario_keeps_its_brief_and_the_others_render(tmp_path, mon
     assert "failed status-quo: cell 3: RuntimeError: deliberately broken" in lines
     assert any(line.startswith("failed no-such-scenario: ") for line in lines)
     assert lines[-1].startswith("1 rendered, 0 skipped, 2 failed in ")
-    assert "showing the previous brief" in (out / "index.html").read_text()
+    index = (out / "index.html").read_text()  # for readers: the kept page, no render status
+    assert 'href="status-quo.html"' in index and "deliberately broken" not in index
+    assert "no-such-scenario" not in index and "failed" not in index.lower()
 
 
 def test_warm_kernel_does_not_leak_state_between_notebooks(tmp_path):

@@ -343,11 +343,21 @@ def _frustration_options(
     b_k = sum_j s_j p_kj x_j and c_k = sum_j s_j p_kj o_j: in a coalition x_k,
     F_k = (a_k - x_k b_k)/2 + (delta - 1/2) c_k; outside, F_k = delta (a_k - c_k).
     """
-    x = np.where(sides == FIRST, 1.0, np.where(sides == SECOND, -1.0, 0.0))
-    o = (sides == OUTSIDE).astype(float)
+    x, o = side_vectors(sides)
     a = _weighted_sum(p, s)
     b = _weighted_sum(p, s * x)
     c = _weighted_sum(p, s * o) if o.any() else np.zeros_like(b)
+    return _options(a, b, c, sides, delta)
+
+
+def side_vectors(sides: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x = +1 / -1 / 0 for FIRST / SECOND / OUTSIDE, and o = 1 for outsiders."""
+    x = np.where(sides == FIRST, 1.0, np.where(sides == SECOND, -1.0, 0.0))
+    return x, (sides == OUTSIDE).astype(float)
+
+
+def _options(a, b, c, sides, delta) -> tuple[np.ndarray, np.ndarray]:
+    """F_k now and in each side, from the weighted sums a, b, c (see `_frustration_options`)."""
     options = np.stack(
         np.broadcast_arrays(
             0.5 * (a - b) + (delta - 0.5) * c, 0.5 * (a + b) + (delta - 0.5) * c, delta * (a - c)
@@ -355,6 +365,26 @@ def _frustration_options(
     )
     now = np.take_along_axis(options, sides[None].astype(np.intp), axis=0)[0]
     return now, options
+
+
+def gains_from_sums(
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    sides: np.ndarray,
+    outside: np.ndarray,
+    outside_distance: float | np.ndarray = 0.5,
+    closed: np.ndarray | None = None,
+) -> np.ndarray:
+    """The fall in each actor's frustration for each move (axis 0: to FIRST, SECOND,
+    OUTSIDE; -inf where the move is not open), from the weighted sums a_k = sum_j s_j p_kj,
+    b_k = sum_j s_j p_kj x_j and c_k = sum_j s_j p_kj o_j (`side_vectors`). For callers that
+    compute the sums without building every draw's propensity matrix."""
+    shape = np.broadcast_shapes(np.shape(sides), np.shape(a), np.shape(b), np.shape(c))
+    sides = np.broadcast_to(np.asarray(sides).astype(np.int8), shape)
+    delta = _outside_distance(outside_distance)
+    now, options = _options(a, b, c, sides, delta)
+    return _open(now - options, sides, np.asarray(outside, dtype=bool), closed)
 
 
 def _tolerance(s: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -406,13 +436,19 @@ def _move_gains(s, p, sides, may_stay_out, delta, closed=None):
     """Fall in F_k for each move (axis 0: to FIRST/SECOND/OUTSIDE; -inf if not open), F_k now.
     `closed` (..., n, 3), where given, shuts moves to a side (e.g. a bloc barred to an actor)."""
     now, options = _frustration_options(s, p, sides, delta)
+    return _open(now - options, sides, may_stay_out, closed), now
+
+
+def _open(gains: np.ndarray, sides: np.ndarray, may_stay_out, closed) -> np.ndarray:
+    """Gains with -inf where a move is not open: to one's own side, outside unless allowed,
+    or to a side `closed` shuts."""
     target = np.arange(3).reshape((3,) + (1,) * sides.ndim)
     open_move = (target != sides) & ((target != OUTSIDE) | may_stay_out)
     if closed is not None:
         shut = np.moveaxis(np.asarray(closed, dtype=bool), -1, 0)  # (3, ..., n)
         shut = shut.reshape((3,) + (1,) * (sides.ndim + 1 - shut.ndim) + shut.shape[1:])
         open_move = open_move & ~shut
-    return np.where(open_move, now - options, -np.inf), now
+    return np.where(open_move, gains, -np.inf)
 
 
 def _canonical_states(radix: np.ndarray):

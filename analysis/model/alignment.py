@@ -26,12 +26,13 @@ import pandas as pd
 from analysis.methods.alignment import (
     FIRST,
     OUTSIDE,
+    RELATIVE_TOLERANCE,
     SECOND,
     descend,
     energy,
+    gains_from_sums,
     landscape,
-    switch_gains,
-    would_move,
+    side_vectors,
 )
 from analysis.methods.capability import bloc_shares
 from analysis.model.engine import Base, State, prepare, state
@@ -80,8 +81,10 @@ def propensity(s: State) -> np.ndarray:
 
 
 def sides(s: State) -> np.ndarray:
-    """The scenario's split per draw: alliance FIRST, rival bloc SECOND, the rest OUTSIDE."""
-    return np.where(s.alliance, FIRST, np.where(s.rivals, SECOND, OUTSIDE)).astype(np.int8)
+    """The scenario's split: alliance FIRST, rival bloc SECOND, the rest OUTSIDE; one row
+    when every draw has the scenario's blocs, else one per draw."""
+    alliance, rivals = s.blocs()
+    return np.where(alliance, FIRST, np.where(rivals, SECOND, OUTSIDE)).astype(np.int8)
 
 
 def open_outside(s: State) -> np.ndarray:
@@ -90,16 +93,114 @@ def open_outside(s: State) -> np.ndarray:
 
 
 def stability(s: State) -> dict[str, np.ndarray]:
-    """Per draw: whether the split is stable, and each actor's gain from its best move."""
+    """Per draw: whether the split is stable, each actor's gain from its best move, and who
+    would move (`moving`). Computed from the weighted sums of the propensities without
+    building one matrix per draw (`weighted_sums`)."""
 
     def compute() -> dict[str, np.ndarray]:
-        args = (sizes(s), propensity(s), sides(s), open_outside(s))
-        delta, closed = s.parameter("alignment.outside_distance"), s.base.closed
-        gains = switch_gains(*args, outside_distance=delta, closed=closed)
-        moving = would_move(*args, outside_distance=delta, closed=closed)
-        return {"stable": ~moving.any(axis=-1), "gains": gains, "moving": moving}
+        size, side = sizes(s), sides(s)
+        x, o = side_vectors(side)
+        a, b, c = weighted_sums(s, [size * np.ones_like(x), size * x, size * o])
+        delta = s.parameter("alignment.outside_distance")
+        gains = gains_from_sums(a, b, c, side, open_outside(s), delta, s.base.closed)
+        best = gains.max(axis=0)
+        moving = best > _tolerance(s, size)
+        return {"stable": ~moving.any(axis=-1), "gains": best, "moving": moving}
 
     return s.shared("alignment", compute)
+
+
+def _tolerance(s: State, size: np.ndarray) -> np.ndarray:
+    """Gains below this count as ties (rounding), as in `analysis.methods.alignment`: the
+    relative tolerance times a bound on |p_ij| times the total size."""
+    terms = ("position", "treaty", "rivalry", "trade")
+    bound = sum(np.abs(s.parameter(f"alignment.{k}_weight")) for k in terms)
+    bound = bound + np.nanmax(np.abs(np.nan_to_num(s.base.overrides)))
+    return (RELATIVE_TOLERANCE * bound * np.sum(size, axis=-1))[:, None]
+
+
+def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
+    """sum_j p_kj v_j for each vector v (draws x actors), p the propensity of every draw,
+    from its parts: static matrices for what the draws leave fixed, and only the varying
+    positions and trade estimates draw by draw (cost grows with actors x varying inputs)."""
+    base, n = s.base, len(s.base.actors)
+    keep = (np.isnan(base.overrides) & ~np.eye(n, dtype=bool)).astype(float)
+    weights = {
+        k: s.parameter(f"alignment.{k}_weight")[:, None]
+        for k in ("position", "treaty", "rivalry", "trade")
+    }
+    totals = np.where(np.isfinite(base.total_trade), base.total_trade, base.trade.sum(axis=1))
+    spread = 0.5 * (1 / totals[:, None] + 1 / totals[None, :]) * keep
+    varying = s.varied_positions()
+    x = s.positions
+    steady = np.abs(x[0][:, None] - x[0][None, :])
+    steady[varying, :] = steady[:, varying] = 0.0  # the varying pairs are added per draw
+    matrices = {
+        "position": (1 - np.eye(n) - steady / NEUTRAL_DISTANCE) * keep,
+        "treaty": base.treaty_pairs * keep,
+        "rivalry": -base.rivalry_pairs * keep,
+        "trade": (base.reported + (0 if s.trade.varies else base.estimated)) * spread,
+    }
+    fixed = np.nan_to_num(base.overrides) * (1 - np.eye(n))
+    if all(np.ptp(w) == 0 for w in weights.values()):  # one static matrix for every draw
+        fixed = fixed + sum(float(weights[k][0, 0]) * m for k, m in matrices.items())
+        matrices = {}
+    distances = _distances(x, varying, keep) if varying.size else None
+    estimated = _estimated(s, spread) if s.trade.varies else None
+    results = []
+    for v in vectors:  # v is one row (fixed blocs and sizes) or one per draw
+        total = np.broadcast_to(v @ fixed.T, (s.size, n))
+        for key, matrix in matrices.items():
+            total = total + weights[key] * (v @ matrix.T)
+        if distances is not None:
+            total = total - weights["position"] * _distance_sum(distances, v, varying)
+        if estimated is not None:
+            total = total + weights["trade"] * _estimated_sum(s, estimated, v)
+        results.append(total)
+    return results
+
+
+def _distances(x: np.ndarray, varying: np.ndarray, keep: np.ndarray) -> dict:
+    """|x_k - x_j| / 50 (times keep) for the pairs that involve a varying position."""
+    steady = np.setdiff1d(np.arange(x.shape[1]), varying)
+    columns = {j: np.abs(x - x[:, j : j + 1]) * keep[:, j] / NEUTRAL_DISTANCE for j in varying}
+    rows = {
+        k: np.abs(x[:, k : k + 1] - x[:, steady]) * keep[k, steady] / NEUTRAL_DISTANCE
+        for k in varying
+    }
+    return {"columns": columns, "rows": rows, "steady": steady}
+
+
+def _distance_sum(distances: dict, v: np.ndarray, varying: np.ndarray) -> np.ndarray:
+    """sum_j over the varying pairs of |x_k - x_j| / 50 keep_kj v_j."""
+    columns = distances["columns"]
+    out = np.zeros(next(iter(columns.values())).shape)
+    for j, column in columns.items():  # k any, j varying
+        out += column * v[..., j : j + 1]
+    steady = distances["steady"]
+    for k, row in distances["rows"].items():  # k varying, j steady
+        out[:, k] += row @ v[steady] if v.ndim == 1 else (row * v[:, steady]).sum(axis=1)
+    return out
+
+
+def _estimated(s: State, spread: np.ndarray) -> dict:
+    """The estimated dyads' dependence per draw (draws x dyads) and their incidence."""
+    trade, n = s.trade, len(s.base.actors)
+    g = trade.factors() * (trade.central * spread[trade.i, trade.j])
+    rows = np.arange(trade.i.size)
+    first, second = np.zeros((rows.size, n)), np.zeros((rows.size, n))
+    first[rows, trade.i], second[rows, trade.j] = 1.0, 1.0
+    return {"g": g, "first": first, "second": second}
+
+
+def _estimated_sum(s: State, estimated: dict, v: np.ndarray) -> np.ndarray:
+    """sum_j D_kj v_j over the estimated dyads (D drawn per draw), as matrix products: a dyad
+    (i, j) adds D_ij v_j to actor i and D_ij v_i to actor j."""
+    trade, g = s.trade, estimated["g"]
+    if v.ndim == 1:
+        partner = estimated["first"] * v[trade.j, None] + estimated["second"] * v[trade.i, None]
+        return g @ partner
+    return (g * v[:, trade.j]) @ estimated["first"] + (g * v[:, trade.i]) @ estimated["second"]
 
 
 @dataclass(frozen=True)
@@ -119,9 +220,9 @@ def assess(base: Base) -> Alignment:
     their gain) and the stable alignment its steepest descent reaches."""
     s = state(base)
     size, p = np.atleast_2d(sizes(s))[0], propensity(s)[0]
-    side, outside = sides(s)[0], open_outside(s)[0]
+    side, outside = np.atleast_2d(sides(s))[0], np.atleast_2d(open_outside(s))[0]
     delta = float(s.parameter("alignment.outside_distance")[0])
-    gains = stability(s)["gains"][0]
+    gains = np.atleast_2d(stability(s)["gains"])[0]
     moves = _best_moves(size, p, side, outside, delta, base.closed)
     path = descend(size, p, side, outside, delta, base.closed)
     names = base.world.actors.loc[list(base.actors), "name"]
@@ -136,7 +237,7 @@ def assess(base: Base) -> Alignment:
     ).sort_values("gain", ascending=False)
     e_start, e_end = energy(size, p, side, delta), energy(size, p, path[-1], delta)
     return Alignment(
-        stable=bool(stability(s)["stable"][0]),
+        stable=bool(np.atleast_1d(stability(s)["stable"])[0]),
         gains=table,
         energy=float(e_start),
         settles_at=pd.Series([SIDE_NAMES[int(c)] for c in path[-1]], index=base.actors),

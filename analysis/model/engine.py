@@ -151,10 +151,30 @@ class State:
     parameters: Mapping[str, np.ndarray]
     figures: Mapping[str, np.ndarray]  # per actor, or per draw and actor where estimates vary
     trade: TradeDraws
+    varied: frozenset[str] = frozenset()  # the inputs the draws vary (design columns)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def parameter(self, name: str) -> np.ndarray:
         return self.parameters[name]
+
+    @property
+    def fixed_blocs(self) -> bool:
+        """True when every draw has the scenario's blocs (no `bloc.*` input varies)."""
+        return not any(name.startswith("bloc.") for name in self.varied)
+
+    def blocs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Alliance and rival-bloc masks: one per actor when they are fixed, else per draw."""
+        if self.fixed_blocs:
+            return self.base.alliance, self.base.rivals
+        return self.alliance, self.rivals
+
+    def varied_positions(self) -> np.ndarray:
+        """Indices of the actors whose position the draws vary."""
+        return np.array(
+            [self.base.index(n.split(".")[1]) for n in sorted(self.varied)
+             if n.startswith("judgements.") and n.endswith(".position")],
+            dtype=int,
+        )  # fmt: skip
 
     @property
     def weights(self) -> np.ndarray:
@@ -222,7 +242,7 @@ def state(base: Base, draws: pd.DataFrame | None = None) -> State:
     trade = TradeDraws(base.reported, base.estimated, base.sigma, score)
     return State(
         base, n, positions, salience, alliance, rivals, MappingProxyType(parameters),
-        MappingProxyType(figures), trade,
+        MappingProxyType(figures), trade, frozenset(design.columns),
     )  # fmt: skip
 
 
@@ -233,9 +253,9 @@ def capability_weights(cinc: np.ndarray) -> np.ndarray:
 
 
 class TradeDraws:
-    """Bilateral trade for every draw: reported dyads as they are, estimated dyads scaled by
-    exp(score x sigma) for a draw's score (`estimate.trade`); without scores, the central
-    values. Sums over dyads are taken without building one matrix per draw."""
+    """Bilateral trade for every draw: reported dyads as they are, each estimated dyad d
+    scaled by exp(score x sigma_d) for a draw's score (`estimate.trade`); without scores, the
+    central values. Sums are taken over the dyads they need, never over one matrix per draw."""
 
     def __init__(
         self,
@@ -248,44 +268,66 @@ class TradeDraws:
         upper = np.triu_indices_from(estimated, k=1)
         chosen = estimated[upper] > 0
         self.i, self.j = upper[0][chosen], upper[1][chosen]
+        self.central = estimated[self.i, self.j]
+        self.sigma = sigma[self.i, self.j]
         self.score = score
-        central = estimated[self.i, self.j]
-        self.values = (
-            central * np.exp(np.outer(score, sigma[self.i, self.j]))
-            if score is not None
-            else central
-        )  # draws x estimated dyads, or one row of central values
+        self._factors: np.ndarray | None = None
 
     @property
     def varies(self) -> bool:
         return self.score is not None
 
+    def factors(self) -> np.ndarray:
+        """exp(score x sigma_d) per draw and estimated dyad, computed once."""
+        if self._factors is None:
+            self._factors = np.exp(np.outer(self.score, self.sigma))
+        return self._factors
+
+    def weighted(self, weights: np.ndarray) -> np.ndarray:
+        """sum_d weights_d x value_d per draw (weights: one per estimated dyad)."""
+        if self.score is None:
+            return np.asarray(self.central @ weights)
+        return self.factors() @ (self.central * weights)
+
+    def values(self, dyads: np.ndarray | None = None) -> np.ndarray:
+        """The estimated dyads' values (all, or those indexed by `dyads`): (dyads,), or
+        (draws, dyads) when the estimates vary."""
+        chosen = slice(None) if dyads is None else dyads
+        if self.score is None:
+            return self.central[chosen]
+        return self.factors()[:, chosen] * self.central[chosen]
+
     def cross(self, ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Trade between two disjoint blocs per draw: (reported part, estimated part)."""
+        """Trade between two disjoint blocs per draw: (reported part, estimated part). Masks
+        of one row (fixed blocs) touch only the estimated dyads that cross the line."""
         x, y = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
         reported = np.einsum("...i,ij,...j->...", x, self.reported, y)
         across = x[..., self.i] * y[..., self.j] + y[..., self.i] * x[..., self.j]
-        return reported, (self.values * across).sum(axis=-1)
+        if across.ndim == 1:
+            return reported, self.weighted(across)
+        return reported, (self.values() * across).sum(axis=-1)
 
     def row(self, actor: int) -> np.ndarray:
         """The actor's trade with each actor: (actors,) or (draws, actors) when estimates vary."""
-        row = np.broadcast_to(self.reported[actor], self.values.shape[:-1] + (len(self.reported),))
+        touching = np.flatnonzero((self.i == actor) | (self.j == actor))
+        partners = np.where(self.i[touching] == actor, self.j[touching], self.i[touching])
+        values = self.values(touching)
+        row = np.broadcast_to(self.reported[actor], values.shape[:-1] + (len(self.reported),))
         row = row.copy()
-        for k in np.flatnonzero((self.i == actor) | (self.j == actor)):
-            partner = self.j[k] if self.i[k] == actor else self.i[k]
-            row[..., partner] += self.values[..., k]
+        row[..., partners] += values
         return row
 
     def matrix(self) -> np.ndarray:
         """All dyads as a matrix: (actors, actors), or (draws, actors, actors) when the
-        estimates vary."""
+        estimates vary (for small numbers of draws: it is the one dense form)."""
         if not self.varies:
             return self.reported + self.estimated
-        full = np.broadcast_to(self.reported, (len(self.values),) + self.reported.shape).copy()
-        full[:, self.i, self.j] += self.values
-        full[:, self.j, self.i] += self.values
+        values = self.values()
+        full = np.broadcast_to(self.reported, (len(values),) + self.reported.shape).copy()
+        full[:, self.i, self.j] += values
+        full[:, self.j, self.i] += values
         return full
 
     def total(self) -> np.ndarray:
         """All trade among the actors (each dyad once)."""
-        return self.reported.sum() / 2 + self.values.sum(axis=-1)
+        return self.reported.sum() / 2 + self.weighted(np.ones_like(self.central))

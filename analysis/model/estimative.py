@@ -103,6 +103,7 @@ def evidence(world: World, cross_estimated: float) -> dict[str, float]:
     for name, rows in world.facts.groupby("indicator"):
         estimated = (rows["status"] == "estimated").mean()
         found[f"figure:{name}"] = SOURCED - (SOURCED - ESTIMATED) * estimated
+    found["figure:size"] = found.get(f"figure:{world.alignment.size}", SOURCED)
     share = cross_estimated if np.isfinite(cross_estimated) else world.trade["estimated"].mean()
     found["trade"] = SOURCED - (SOURCED - ESTIMATED) * share
     return found

@@ -30,29 +30,29 @@ from analysis.world import load_world as _load_world
 
 def _share(indicator: str, bloc: str):
     def compute(s: State) -> np.ndarray:
-        members = s.alliance if bloc == "alliance" else s.rivals
-        return bloc_shares(s.figures[indicator], members)
+        alliance, rivals = s.blocs()
+        return bloc_shares(s.figures[indicator], alliance if bloc == "alliance" else rivals)
 
     return compute
 
 
 def _ratio(indicator: str):
     def compute(s: State) -> np.ndarray:
-        values = s.figures[indicator]
-        return balance_ratio(bloc_totals(values, s.alliance), bloc_totals(values, s.rivals))
+        values, (alliance, rivals) = s.figures[indicator], s.blocs()
+        return balance_ratio(bloc_totals(values, alliance), bloc_totals(values, rivals))
 
     return compute
 
 
 def _alliance_size(s: State) -> np.ndarray:
-    return s.alliance.sum(axis=1).astype(float)
+    return s.blocs()[0].sum(axis=-1).astype(float)
 
 
 # -- trade across the line --------------------------------------------------------------------
 
 
 def _cross_parts(s: State) -> tuple[np.ndarray, np.ndarray]:
-    return s.shared("cross", lambda: s.trade.cross(s.alliance, s.rivals))
+    return s.shared("cross", lambda: s.trade.cross(*s.blocs()))
 
 
 def _cross(s: State) -> np.ndarray:
@@ -81,7 +81,7 @@ def _at_risk_gdp(s: State) -> np.ndarray:
 
 def _dependence(s: State) -> np.ndarray:
     d = s.base.focus["dependence"]
-    return (s.trade.row(d) * s.alliance).sum(axis=-1) / s.base.total_trade[d]
+    return (s.trade.row(d) * s.blocs()[0]).sum(axis=-1) / s.base.total_trade[d]
 
 
 # -- isolation of the focus actor (Hirschman 1945 for concentration) ----------------------------
@@ -90,7 +90,9 @@ def _dependence(s: State) -> np.ndarray:
 def _isolation(field: str):
     def compute(s: State) -> np.ndarray:
         i = s.base.focus["isolation"]
-        stats = partner_concentration(s.trade.row(i), s.base.total_trade[i])
+        stats = s.shared(
+            "isolation", lambda: partner_concentration(s.trade.row(i), s.base.total_trade[i])
+        )
         return np.broadcast_to(np.asarray(stats[field], dtype=float), (s.size,))
 
     return compute
@@ -103,7 +105,7 @@ def _isolation_trade(s: State) -> np.ndarray:
 def _defence_ties(s: State) -> np.ndarray:
     i = s.base.focus["isolation"]
     formal = s.base.scenario.architecture >= s.parameter("alliance.formal_threshold")
-    return s.base.treaties[i] + (formal & s.alliance[:, i])
+    return s.base.treaties[i] + (formal & s.blocs()[0][..., i])
 
 
 # -- positions (Esteban & Ray 1994) -----------------------------------------------------------
@@ -111,12 +113,13 @@ def _defence_ties(s: State) -> np.ndarray:
 
 def _polarisation(s: State) -> np.ndarray:
     alpha = s.parameter("polarisation.alpha")
+    alpha = float(alpha[0]) if np.ptp(alpha) == 0 else alpha  # one exponent: cheaper powers
     return esteban_ray_many(s.positions / 100.0, s.base.weights, alpha)
 
 
 def _gap(s: State) -> np.ndarray:
-    w = s.weights
-    return group_position(s.positions, w, s.alliance) - group_position(s.positions, w, s.rivals)
+    w, (alliance, rivals) = s.weights, s.blocs()
+    return group_position(s.positions, w, alliance) - group_position(s.positions, w, rivals)
 
 
 # -- arms race (Richardson 1960) --------------------------------------------------------------
@@ -124,8 +127,8 @@ def _gap(s: State) -> np.ndarray:
 
 def _race(s: State) -> dict[str, np.ndarray]:
     def compute() -> dict[str, np.ndarray]:
-        milex = s.figures["milex_usd"]
-        x0, y0 = bloc_totals(milex, s.alliance), bloc_totals(milex, s.rivals)
+        milex, (alliance, rivals) = s.figures["milex_usd"], s.blocs()
+        x0, y0 = bloc_totals(milex, alliance), bloc_totals(milex, rivals)
         g, h = arms.calibrate_grievances(x0, y0, *s.base.baseline_arms)
         a, b, m, n = (s.parameter(ARMS_COEFFICIENTS[k]) for k in "abmn")
         end = arms.richardson_path(x0, y0, a, b, m, n, g, h, np.array([HORIZON]))[:, 0, :]
@@ -209,7 +212,7 @@ _ARMS = tuple(f"parameter:{p}" for p in ARMS_COEFFICIENTS.values())
 _POSITIONS = ("judgement:position", "figure:cinc")
 _BARGAINING = ("judgement:position", "judgement:salience", "figure:cinc")
 _ALIGNMENT = (
-    "judgement:position", "figure:cinc", "trade", "figure:trade_total_usd", "groupings",
+    "judgement:position", "figure:size", "trade", "figure:trade_total_usd", "groupings",
     "membership", "parameter:alignment.position_weight", "parameter:alignment.treaty_weight",
     "parameter:alignment.rivalry_weight", "parameter:alignment.trade_weight",
     "parameter:alignment.outside_distance",

@@ -63,7 +63,9 @@ class Indicator:
     `label` is a noun phrase that reads in a table and in a sentence ("trade at risk");
     `{isolation}` and `{dependence}` in it stand for the names of the scenario's focus actors.
     `inputs` lists what the value rests on (`figure:cinc`, `trade`, `judgement:position`,
-    `parameter:trade.disruption_factor`, `membership`, ...), which grades confidence.
+    `parameter:trade.disruption_factor`, `membership`, ...; `figure:size` is the capability
+    figure data/alignment.yaml names), which grades confidence and tells the engine which
+    indicators a design leaves constant.
     `compute(state)` returns one value per draw. `iterative` indicators (the bargaining
     models) are computed draw by draw, so sweeps leave them out unless asked. `validated` says
     whether its method is checked against a published case or an analytic result (definitions

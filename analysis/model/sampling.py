@@ -129,6 +129,87 @@ def problem(scenario: Scenario, world: World) -> dict:
 
 # -- sweeps -----------------------------------------------------------------------------------
 
+#: Draws per chunk a sweep evaluates at once (the default of `sweep`), and the smallest chunk
+#: `fit_chunk` will choose to fit a memory budget.
+CHUNK = 100_000
+MIN_CHUNK = 10_000
+
+# The memory model of a local sweep, calibrated with the peak resident memory of sweeps of
+# asian-nato (12 inputs, 30 indicators, 16 actors; README, "Bad input"), with headroom because
+# the engine changes: a fixed part (interpreter, libraries, the World: measured ~200 MiB), the
+# sweep table (one float64 column per input and per indicator; the design, the evaluated
+# chunks and their concatenation, then the percentiles or the Parquet copy, exist side by
+# side: measured ~2.1 copies, ~690 bytes per draw) and the chunks being evaluated (one per
+# worker thread, each holding a few actors x actors float64 arrays per draw for the alignment
+# propensities and payoffs: measured 4.6-6.5 KB per draw at 16 actors, i.e. 18-25 bytes per
+# actor pair).
+#: Fixed part of a sweep's peak memory, in bytes.
+SWEEP_BASE_BYTES = 256 * 2**20
+#: Copies of the sweep table alive at once at the peak.
+TABLE_COPIES = 2.5
+#: Bytes per draw being evaluated, per actor pair: float64 x 4 arrays of actors x actors.
+EVAL_BYTES_PER_PAIR = 8 * 4
+
+
+def _memory_parts(
+    scenario: Scenario, world: World, draws: int, workers: int | None, keys: Sequence[str]
+) -> tuple[int, int, int]:
+    """(bytes outside the evaluation, bytes per draw being evaluated, worker threads)."""
+    workers = workers or os.cpu_count() or 1
+    columns = len(uncertain_inputs(scenario, world)) + len(keys)
+    tables = SWEEP_BASE_BYTES + int(int(draws) * columns * 8 * TABLE_COPIES)
+    return tables, EVAL_BYTES_PER_PAIR * len(world.actors) ** 2, workers
+
+
+def sweep_bytes(
+    scenario: Scenario,
+    world: World,
+    draws: int,
+    chunk: int = CHUNK,
+    workers: int | None = None,
+    keys: Sequence[str] = SWEPT,
+) -> int:
+    """Estimated peak memory, in bytes, of `sweep(scenario, world, draws, chunk=chunk)` on
+    `workers` threads (default: every core), followed by `bands` or `save`. Deliberately on
+    the high side: the CLI refuses a sweep whose estimate exceeds its memory budget."""
+    tables, per_draw, workers = _memory_parts(scenario, world, draws, workers, keys)
+    return tables + min(int(draws), chunk * workers) * per_draw
+
+
+def fit_chunk(
+    scenario: Scenario,
+    world: World,
+    draws: int,
+    budget: int,
+    workers: int | None = None,
+    keys: Sequence[str] = SWEPT,
+) -> int | None:
+    """The largest chunk, from MIN_CHUNK to CHUNK draws, whose sweep fits `budget` bytes by
+    `sweep_bytes`, or None when even MIN_CHUNK does not (too many draws for the budget)."""
+    if sweep_bytes(scenario, world, draws, MIN_CHUNK, workers, keys) > budget:
+        return None
+    tables, per_draw, workers = _memory_parts(scenario, world, draws, workers, keys)
+    return int(min(CHUNK, max(MIN_CHUNK, (budget - tables) // (workers * per_draw))))
+
+
+def max_draws(
+    scenario: Scenario,
+    world: World,
+    budget: int,
+    workers: int | None = None,
+    keys: Sequence[str] = SWEPT,
+) -> int:
+    """The most draws `sweep_bytes` fits in `budget` bytes (with the smallest chunk); 0 when
+    the budget does not even cover the fixed part."""
+    low, high = 0, max(1, budget)  # sweep_bytes grows with draws: bisect
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sweep_bytes(scenario, world, middle, MIN_CHUNK, workers, keys) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
 
 def _chunks(design: pd.DataFrame, chunk: int) -> Iterator[pd.DataFrame]:
     for start in range(0, len(design), chunk):
@@ -154,7 +235,7 @@ def sweep(
     draws: int,
     seed: int,
     sampler: str = "lhs",
-    chunk: int = 100_000,
+    chunk: int = CHUNK,
     client=None,
     progress: bool = False,
     keys: Sequence[str] = SWEPT,

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from analysis.errors import InputError
 from analysis.model.indicators import INDICATORS, shown_in
+from analysis.pipeline import pdf as pdf_edition
 from analysis.pipeline.plan import (
     NOTEBOOKS,
     REPORTS,
@@ -63,16 +64,19 @@ class JobResult:
 class RenderReport:
     briefs: list[Brief]
     seconds: float
+    pdf: pdf_edition.PdfReport | None = None  # with --pdf: what was printed
 
     @property
     def ok(self) -> bool:
-        return all(b.status != "failed" for b in self.briefs)
+        return all(b.status != "failed" for b in self.briefs) and not (self.pdf and self.pdf.failed)
 
     def count(self, status: str) -> int:
         return sum(b.status == status for b in self.briefs)
 
     def summary(self) -> str:
         lines = [f"failed {b.id}: {b.error}" for b in self.briefs if b.status == "failed"]
+        if self.pdf is not None:
+            lines.append(self.pdf.summary())
         lines.append(
             f"{self.count('rendered')} rendered, {self.count('skipped')} skipped, "
             f"{self.count('failed')} failed in {self.seconds:.1f} s"
@@ -247,27 +251,53 @@ def locked(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_manifest(out: Path) -> dict[str, dict]:
-    """The previous render's briefs; a manifest of another version is ignored (a full render)."""
+def _read(out: Path) -> dict:
+    """The previous render's manifest; one of another version is ignored (a full render)."""
     try:
         manifest = json.loads((out / MANIFEST).read_text())
     except (OSError, ValueError):
         return {}
     if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
         return {}
-    return manifest.get("briefs", {})
+    return manifest
 
 
-def write_index(briefs: list[Brief], out: Path) -> None:
-    """index.html: every brief with its title, summary, headline numbers and status."""
+def read_manifest(out: Path) -> dict[str, dict]:
+    """The previous render's briefs; a manifest of another version is ignored (a full render)."""
+    return _read(out).get("briefs", {})
+
+
+def _day(brief: Brief, out: Path) -> str:
+    """The date the brief's page was rendered (its file's date if the manifest has none)."""
+    if brief.rendered_at:
+        return brief.rendered_at[:10]
+    page = out / f"{brief.id}.html"
+    return f"{datetime.fromtimestamp(page.stat().st_mtime, UTC):%Y-%m-%d}" if page.exists() else ""
+
+
+def write_index(briefs: list[Brief], out: Path, pdf_records: dict[str, dict] | None = None) -> None:
+    """index.html, for readers: every brief with its title, summary, headline numbers, key
+    judgements and the date it was rendered, linked to its page (and its PDF when current).
+
+    Listed are the pages that exist and the briefs that failed before they ever had one (with
+    a note); not a name that never was a brief (a typo on the command line)."""
     import jinja2
 
+    records = pdf_records or {}
+    briefs = [b for b in briefs if b.title or (out / f"{b.id}.html").exists()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     page = env.get_template("index.html.j2").render(
         briefs=briefs,
         columns=[(k, INDICATORS[k].name(capital=True)) for k in shown_in("index")],
         exists={b.id: (out / f"{b.id}.html").exists() for b in briefs},
-        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        pdfs={
+            b.id: pdf_edition.is_current(
+                out / f"{b.id}.html", out / f"{b.id}.pdf", records.get(b.id)
+            )
+            for b in briefs
+        },
+        dates={b.id: _day(b, out) for b in briefs},
+        date=datetime.now(UTC).strftime("%Y-%m-%d"),
     )
     write_atomic(out / "index.html", page)
 
@@ -321,12 +351,18 @@ def render(
     force: bool = False,
     scheduler: str | None = None,
     reports: tuple[str, ...] = (),
+    pdf: bool = False,
 ) -> RenderReport:
     """Render the overview notebooks `reports` and one brief per scenario into `out`,
-    skipping unchanged ones, then the index page."""
+    skipping unchanged ones, then the index page. With `pdf`, also print each page to
+    `<id>.pdf` unless its PDF is current; without Chromium that fails before anything is
+    rendered (`PrinterError`)."""
     start = time.perf_counter()
+    executable = pdf_edition.printer() if pdf else None
     with locked(out):
-        manifest = read_manifest(out)
+        previous = _read(out)
+        manifest = previous.get("briefs", {})
+        pdf_records: dict[str, dict] = previous.get("pdf", {})
         shared = shared_inputs(world, SCENARIO_NOTEBOOK)
         briefs: dict[str, Brief] = {}
         describers: dict[str, Callable[[], Brief]] = {}
@@ -359,17 +395,26 @@ def render(
             progress = tqdm(results, total=len(todo), desc="rendering", unit="brief", disable=None)
             for result in progress:
                 _store(result, briefs[result.id], out)
+        printed = None
+        if executable is not None:
+            pages = {b: out / f"{b}.html" for b in briefs if (out / f"{b}.html").exists()}
+            printed = pdf_edition.print_pages(pages, pdf_records, executable)
         for brief in briefs.values():
             if brief.status != "failed":
                 manifest[brief.id] = asdict(brief)
-        write_atomic(
-            out / MANIFEST, json.dumps({"version": MANIFEST_VERSION, "briefs": manifest}, indent=1)
-        )
-        listed = list(briefs.values())
+        contents = {"version": MANIFEST_VERSION, "briefs": manifest, "pdf": pdf_records}
+        write_atomic(out / MANIFEST, json.dumps(contents, indent=1))
+        # A failed brief whose previous page is kept is listed as that page shows it.
+        listed = [
+            Brief(**{**manifest[b.id], "status": b.status, "error": b.error})
+            if b.status == "failed" and b.id in manifest and (out / f"{b.id}.html").exists()
+            else b
+            for b in briefs.values()
+        ]
         listed += [
             Brief(**{**row, "status": "not re-rendered"})
             for ident, row in manifest.items()
             if ident not in briefs
         ]
-        write_index(listed, out)
-    return RenderReport(list(briefs.values()), time.perf_counter() - start)
+        write_index(listed, out, pdf_records)
+    return RenderReport(list(briefs.values()), time.perf_counter() - start, printed)

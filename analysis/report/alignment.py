@@ -11,6 +11,7 @@ from analysis.model.alignment import Predicted, predicted
 from analysis.model.results import ScenarioResult
 from analysis.report.chart import BLOC_COLOURS, BLOC_NAMES, Chart
 from analysis.report.format import input_label
+from analysis.report.tables import Table, table
 
 #: How a side reads in a sentence.
 SIDE_WORDS = {"alliance": "the alliance", "rivals": "the rival bloc", "others": "neither bloc"}
@@ -23,13 +24,15 @@ def _names(result: ScenarioResult, codes) -> str:
     return ", ".join(named[:-1]) + " and " + named[-1]
 
 
-def movers_table(result: ScenarioResult) -> pd.DataFrame:
+def movers_table(result: ScenarioResult) -> Table:
     """The actors that would gain by moving, largest gain first."""
     gains = result.alignment.gains
     movers = gains[gains["gain"] > 0]
+    caption = f"Who would gain by moving in {result.scenario.id}, largest gain first"
     if movers.empty:
-        return pd.DataFrame({"Note": ["No actor would gain by moving: the split holds."]})
-    return pd.DataFrame(
+        note = pd.DataFrame({"Note": ["No actor would gain by moving: the split holds."]})
+        return table(note, caption)
+    frame = pd.DataFrame(
         {
             "Actor": movers["name"],
             "Now in": movers["side"].map(SIDE_WORDS),
@@ -37,6 +40,7 @@ def movers_table(result: ScenarioResult) -> pd.DataFrame:
             "Fall in its frustration": movers["gain"].map(lambda g: f"{g:.3g}"),
         }
     ).set_index("Actor")
+    return table(frame, caption)
 
 
 def remedy_sentence(result: ScenarioResult, remedy) -> str:
@@ -96,7 +100,9 @@ def hold_words(result: ScenarioResult) -> Markdown:
     return Markdown(text)
 
 
-def predicted_table(result: ScenarioResult, predicted: Predicted | None = None) -> pd.DataFrame:
+def predicted_table(
+    result: ScenarioResult, predicted: Predicted | None = None, caption: str | None = None
+) -> Table:
     """The predicted alignments (local minima of the landscape), lowest energy first, with
     the share of starting points that lead to each (the basin)."""
     found = predicted if predicted is not None else result.predicted
@@ -105,8 +111,8 @@ def predicted_table(result: ScenarioResult, predicted: Predicted | None = None) 
         rows.append(
             {
                 "Alignment": f"{i}",
-                "Energy": f"{row.energy:.4f}",
-                "Basin": f"{100 * row.basin:.0f}%",
+                "Energy": row.energy,
+                "Basin": round(100 * row.basin),
                 "One side": _names(result, row.first) or "nobody",
                 "Other side": _names(result, row.second) or "nobody",
                 **(
@@ -116,7 +122,13 @@ def predicted_table(result: ScenarioResult, predicted: Predicted | None = None) 
                 ),
             }
         )
-    return pd.DataFrame(rows).set_index("Alignment")
+    return table(
+        pd.DataFrame(rows).set_index("Alignment"),
+        caption=caption
+        or f"Alignments the published model predicts for {result.scenario.id}, lowest energy first",
+        units={"Basin": "%"},
+        formats={"Energy": "{:.4f}"},
+    )
 
 
 def _draw_gains(result: ScenarioResult) -> plt.Figure:
@@ -143,7 +155,7 @@ def gains_chart(result: ScenarioResult) -> Chart:
     )
 
 
-def stability_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
+def stability_table(results: dict[str, ScenarioResult]) -> Table:
     """Every scenario: does its split hold, who would move, and what it would take."""
     rows = []
     for res in results.values():
@@ -155,7 +167,7 @@ def stability_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
                 "Scenario": res.scenario.title,
                 "Holds": "yes" if res.alignment.stable else "no",
                 "Would move": _names(res, movers.index) or "nobody",
-                "Energy above where it settles": f"{res.alignment.energy_gap:.4f}",
+                "Energy above where it settles": res.alignment.energy_gap,
                 "Smallest single change that makes it hold": (
                     "none needed"
                     if res.alignment.stable
@@ -165,20 +177,29 @@ def stability_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
                 ),
             }
         )
-    return pd.DataFrame(rows).set_index("Scenario")
+    return table(
+        pd.DataFrame(rows).set_index("Scenario"),
+        caption="Whether each scenario's split holds, who would move and what it would take",
+        formats={"Energy above where it settles": "{:.4f}"},
+    )
 
 
-def landscape_table(result: ScenarioResult) -> pd.DataFrame:
+def landscape_table(result: ScenarioResult) -> Table:
     """The extended landscape at the scenario's central values: the data's non-aligned
     actors may stay out of both blocs (data/alignment.yaml); its lowest minima."""
-    return predicted_table(result, predicted(result.base, extended=True))
+    return predicted_table(
+        result,
+        predicted(result.base, extended=True),
+        caption=f"Stable alignments for {result.scenario.id} with actors free to stay out of "
+        "both blocs, lowest energy first",
+    )
 
 
-def weights_table(world) -> pd.DataFrame:
+def weights_table(world) -> Table:
     """The judged weights that turn positions, treaties, rivalries and trade into
     propensities, with their ranges and rationales (parameters.csv, `alignment.*`)."""
     rows = world.parameters[world.parameters["name"].str.startswith("alignment.")]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "Weight (judgement)": rows["label"].map(lambda t: t[:1].upper() + t[1:]),
             "Value": rows["value"].map(lambda v: f"{v:g}"),
@@ -188,3 +209,4 @@ def weights_table(world) -> pd.DataFrame:
             "Why": rows["rationale"],
         }
     ).set_index("Weight (judgement)")
+    return table(frame, caption="The judged weights of the propensities, with their ranges")

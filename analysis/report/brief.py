@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
-from pandas.io.formats.style import Styler
 
 import analysis
 from analysis.model.engine import ARMS_COEFFICIENTS
 from analysis.model.indicators import shown_in
 from analysis.model.results import ScenarioResult, run
 from analysis.model.sampling import bands, sweep
-from analysis.report.format import CAPABILITY_LABELS, format_value, text, usd
+from analysis.report.format import CAPABILITY_LABELS, format_value, possessive, text, usd
+from analysis.report.tables import Table, table
 from analysis.world import BLOC_NAMES, World, load_scenario
 
 
@@ -83,20 +83,28 @@ def lead(result: ScenarioResult, reference: ScenarioResult | None = None) -> HTM
     return HTML(f'<p class="brief-answer"><strong>{text(answer(result, reference))}</strong></p>')
 
 
-def membership(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+def _against(reference: ScenarioResult | None) -> str:
+    """ " and in <reference>" for a caption, or nothing."""
+    return f" and in {reference.scenario.id}" if reference is not None else ""
+
+
+def membership(result: ScenarioResult, reference: ScenarioResult | None) -> Table:
     """Who sits in which bloc, here and in the reference."""
-    table = result.positions[["name", "bloc"]].rename(
+    frame = result.positions[["name", "bloc"]].rename(
         columns={"name": "Actor", "bloc": "This scenario"}
     )
     if reference is not None:
-        table["Reference"] = reference.positions["bloc"]
-        table["Changed"] = (table["This scenario"] != table["Reference"]).map(
+        frame["Reference"] = reference.positions["bloc"]
+        frame["Changed"] = (frame["This scenario"] != frame["Reference"]).map(
             {True: "yes", False: ""}
         )
-    return table.sort_values(["This scenario", "Actor"])
+    return table(
+        frame.sort_values(["This scenario", "Actor"]).rename_axis("Code"),
+        caption=f"Who is in which bloc in this scenario{_against(reference)}",
+    )
 
 
-def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> Table:
     """Headline indicators with units, next to the reference's values."""
     rows = []
     for key in shown_in("headline"):
@@ -107,22 +115,30 @@ def headline_table(result: ScenarioResult, reference: ScenarioResult | None) -> 
         if reference is not None:
             row["Reference"] = format_value(key, reference.values[key])
         rows.append(row)
-    return pd.DataFrame(rows).set_index("Indicator")
+    return table(
+        pd.DataFrame(rows).set_index("Indicator"),
+        caption=f"Headline numbers in this scenario{_against(reference)}, units in each value",
+    )
 
 
-def capability_table(result: ScenarioResult) -> pd.DataFrame:
+def capability_table(result: ScenarioResult) -> Table:
     """Each bloc's share of each capability, naming the actors that have no figure."""
-    table = result.balance
-    shares = table.pivot(index="indicator", columns="bloc", values="share")[list(BLOC_NAMES)]
-    shares = shares.map(lambda v: f"{100 * v:.1f}%")
-    shares.columns = ["Alliance", "Rival bloc", "Others"]
-    gaps = table[table["missing"] != ""].groupby("indicator")["missing"].agg(", ".join)
+    balance = result.balance
+    shares = 100 * balance.pivot(index="indicator", columns="bloc", values="share")
+    shares = shares[list(BLOC_NAMES)]
+    shares.columns = blocs = ["Alliance", "Rival bloc", "Others"]
+    gaps = balance[balance["missing"] != ""].groupby("indicator")["missing"].agg(", ".join)
     shares["No figure for"] = gaps.reindex(shares.index, fill_value="")
     shares.index = shares.index.map(CAPABILITY_LABELS).rename("Capability")
-    return shares
+    return table(
+        shares,
+        caption="Each bloc's share of the modelled actors' capability",
+        units=dict.fromkeys(blocs, "%"),
+        formats=dict.fromkeys(blocs, "{:.1f}"),
+    )
 
 
-def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) -> Table:
     """The isolation focus actor's trade and ties, here and in the reference."""
     labels = {
         "total_trade_usd": "Total goods trade",
@@ -144,13 +160,15 @@ def isolation_table(result: ScenarioResult, reference: ScenarioResult | None) ->
             str(int(s["defence_ties"])),
         ]
 
-    table = pd.DataFrame({"This scenario": column(result)}, index=list(labels.values()))
+    frame = pd.DataFrame({"This scenario": column(result)}, index=list(labels.values()))
     if reference is not None:
-        table["Reference"] = column(reference)
-    return table
+        frame["Reference"] = column(reference)
+    name = result.focus.get("isolation")
+    whose = f"{possessive(name)} trade" if name else "Trade"
+    return table(frame, caption=f"{whose} and defence ties in this scenario{_against(reference)}")
 
 
-def judgement_changes(result: ScenarioResult) -> pd.DataFrame | Styler:
+def judgement_changes(result: ScenarioResult) -> Table:
     """The judgements this scenario changes, with its rationale for each."""
     rows = [
         {
@@ -160,14 +178,14 @@ def judgement_changes(result: ScenarioResult) -> pd.DataFrame | Styler:
         }
         for code, change in result.scenario.judgements.items()
     ]
+    caption = "Judgements this scenario changes, each with its rationale"
     if not rows:
-        return pd.DataFrame({"Change": ["none: every judgement as in data/judgements.csv"]})
-    table = pd.DataFrame(rows).set_index("Actor").fillna("unchanged")
-    return (
-        table.style.set_uuid("judgements")
-        .format(precision=0)
-        .set_properties(subset=["Why (judgement)"], **{"text-align": "left"})
-    )
+        note = pd.DataFrame({"Change": ["none: every judgement as in data/judgements.csv"]})
+        return table(note, caption=caption)
+    frame = pd.DataFrame(rows).set_index("Actor")
+    numbers = [c for c in frame.columns if c != "Why (judgement)"]
+    formats = dict.fromkeys(numbers, "{:.0f}")
+    return table(frame, caption=caption, formats=formats, missing="unchanged")
 
 
 def _side_changes(result: ScenarioResult, reference: ScenarioResult | None) -> list[str]:
@@ -235,23 +253,29 @@ def arms_race(result: ScenarioResult, reference: ScenarioResult | None) -> Markd
     return Markdown(" ".join(lines))
 
 
-def forecast_table(result: ScenarioResult, reference: ScenarioResult | None) -> pd.DataFrame:
+def forecast_table(result: ScenarioResult, reference: ScenarioResult | None) -> Table:
     """Where bargaining lands on the alliance scale, by method, here and in the reference."""
     keys = shown_in("bargaining")
-    table = pd.DataFrame(
+    frame = pd.DataFrame(
         {"This scenario": [result.show(k) for k in keys]},
         index=pd.Index([result.label(k, capital=True) for k in keys], name="Method"),
     )
     if reference is not None:
-        table["Reference"] = [reference.show(k) for k in keys]
-    return table
+        frame["Reference"] = [reference.show(k) for k in keys]
+    return table(frame, caption=f"What bargaining predicts in this scenario{_against(reference)}")
 
 
-def bdm_rounds(result: ScenarioResult) -> pd.DataFrame:
+def bdm_rounds(result: ScenarioResult) -> Table:
     """The expected-utility model's median and mean by round, and the largest move."""
-    table = result.forecast.bdm[["median", "mean", "max_move"]].round(1)
-    table.columns = ["Median", "Mean", "Largest move"]
-    return table.T
+    frame = result.forecast.bdm[["median", "mean", "max_move"]].round(1)
+    frame.columns = ["Median", "Mean", "Largest move"]
+    rounds = frame.T.rename_axis(columns="Round")
+    return table(
+        rounds,
+        caption="The expected-utility model round by round, in points on the alliance scale "
+        "(0-100)",
+        formats=dict.fromkeys(rounds.columns, "{:.1f}"),
+    )
 
 
 def forecast_words(result: ScenarioResult) -> Markdown:
@@ -281,15 +305,16 @@ def forecast_words(result: ScenarioResult) -> Markdown:
     return Markdown(text_)
 
 
-def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: int) -> pd.DataFrame:
+def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: int) -> Table:
     """5-95% ranges of the headline numbers over the scenario's judged uncertainties."""
+    caption = f"5-95% ranges of the headline numbers over {draws:,} draws, units in each value"
     if not result.scenario.uncertainty:
-        return pd.DataFrame({"Note": ["This scenario declares no uncertainty."]})
-    table = sweep(result.scenario, world, draws, seed)
+        return table(pd.DataFrame({"Note": ["This scenario declares no uncertainty."]}), caption)
+    draws_table = sweep(result.scenario, world, draws, seed)
     rows = []
-    for name, row in bands(table, shown_in("bands")).iterrows():
+    for name, row in bands(draws_table, shown_in("bands")).iterrows():
         if name == "arms_race_stable":
-            runaway = 1 - table[name].mean()
+            runaway = 1 - draws_table[name].mean()
             rows.append(
                 {
                     "Indicator": "Share of draws in which the arms race runs away",
@@ -309,7 +334,7 @@ def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: in
                 "95%": format_value(name, row.p95),
             }
         )
-    return pd.DataFrame(rows).set_index("Indicator")
+    return table(pd.DataFrame(rows).set_index("Indicator"), caption)
 
 
 def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:

@@ -6,21 +6,21 @@ import pandas as pd
 
 from analysis.model.indicators import shown_in
 from analysis.model.results import ScenarioResult
+from analysis.report.tables import Table, table
 
 
-def comparison_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
+def comparison_table(results: dict[str, ScenarioResult]) -> Table:
     """The registry's "compare" indicators as rows, scenarios as columns, with units."""
     names = shown_in("compare")
     first = next(iter(results.values()))
-    table = pd.DataFrame(
+    frame = pd.DataFrame(
         {sid: [res.show(name) for name in names] for sid, res in results.items()},
-        index=[first.label(name, capital=True) for name in names],
+        index=pd.Index([first.label(name, capital=True) for name in names], name="Indicator"),
     )
-    table.index.name = "Indicator"
-    return table
+    return table(frame, caption="Headline indicators, one column per scenario, units in each value")
 
 
-def findings_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
+def findings_table(results: dict[str, ScenarioResult]) -> Table:
     """Per scenario: what it is compared with and how many implications are supported,
     contradicted or not tested."""
     rows = []
@@ -35,4 +35,7 @@ def findings_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
                 "Not tested": int(counts.get("not tested", 0)),
             }
         )
-    return pd.DataFrame(rows).set_index("Scenario")
+    return table(
+        pd.DataFrame(rows).set_index("Scenario"),
+        caption="How many of the essay's implications each scenario supports or contradicts",
+    )

@@ -17,9 +17,10 @@ import seaborn as sns
 
 from analysis.methods import cib
 from analysis.report.chart import Chart
+from analysis.report.tables import Table, table
 
 
-def descriptor_table(matrix: pd.DataFrame) -> pd.DataFrame:
+def descriptor_table(matrix: pd.DataFrame) -> Table:
     """Descriptors and their ordered states, with labels: what a scenario is made of."""
     layout = cib.matrix_layout(matrix)
     rows = [
@@ -32,10 +33,13 @@ def descriptor_table(matrix: pd.DataFrame) -> pd.DataFrame:
         for d, states in zip(layout.descriptors, layout.states, strict=True)
         for i, s in enumerate(states)
     ]
-    return pd.DataFrame(rows).set_index(["descriptor", "position"])
+    return table(
+        pd.DataFrame(rows).set_index(["descriptor", "position"]),
+        caption="The descriptors and their states, in order",
+    )
 
 
-def judgements(matrix: pd.DataFrame) -> pd.DataFrame:
+def judgements(matrix: pd.DataFrame) -> Table:
     """The non-zero judgements with their rationales, one row per (source state, target).
 
     Each row reads "if <descriptor: state> then <target descriptor>: <scores>", with the
@@ -49,27 +53,31 @@ def judgements(matrix: pd.DataFrame) -> pd.DataFrame:
         source, (target, state) = keys[i], keys[j]
         why = rationales.get((source, keys[j]), "")
         rows.setdefault((source, target, why), []).append(f"{state} {int(values[i, j]):+d}")
-    table = [
+    listed = [
         {"if": f"{sd}: {ss}", "then": target, "scores": ", ".join(cells), "rationale": why}
         for ((sd, ss), target, why), cells in rows.items()
     ]
-    return pd.DataFrame(table, columns=["if", "then", "scores", "rationale"])
+    return table(
+        pd.DataFrame(listed, columns=["if", "then", "scores", "rationale"]),
+        caption="Every non-zero judgement with its rationale, in matrix order",
+    )
 
 
-def scenario_table(scenarios: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+def scenario_table(scenarios: pd.DataFrame, limit: int | None = None) -> Table:
     """A `consistent_scenarios` table for readers: one column per scenario, best first.
 
     Rows are the descriptors, then the inconsistency and total impact score; columns are
     numbered "Scenario 1", "Scenario 2", ...; `limit` keeps the first so many.
     """
     shown = scenarios if limit is None else scenarios.head(limit)
-    table = shown.T.copy()
-    table.columns = [f"Scenario {i}" for i in range(1, len(shown) + 1)]
-    table.index = [
-        name.replace("_", " ") if name in cib.RESULT_COLUMNS else name for name in table.index
+    frame = shown.T.copy()
+    frame.columns = [f"Scenario {i}" for i in range(1, len(shown) + 1)]
+    frame.index = [
+        name.replace("_", " ") if name in cib.RESULT_COLUMNS else name for name in frame.index
     ]
-    table.index.name = "descriptor"
-    return table
+    frame.index.name = "descriptor"
+    more = f", the first {len(shown)} of {len(scenarios)}" if len(shown) < len(scenarios) else ""
+    return table(frame, caption=f"Scenarios, one per column, best supported first{more}")
 
 
 def summary(
@@ -93,7 +101,7 @@ def summary(
     return f"Of the {space:,} possible combinations{held}, {found}."
 
 
-def succession_table(result: cib.Succession) -> pd.DataFrame:
+def succession_table(result: cib.Succession) -> Table:
     """A succession path for readers: one column per step, an arrow marking each change."""
     columns = {}
     previous: dict[str, str] | None = None
@@ -104,9 +112,9 @@ def succession_table(result: cib.Succession) -> pd.DataFrame:
             for d, s in scenario.items()
         }
         previous = scenario
-    table = pd.DataFrame(columns)
-    table.index.name = "descriptor"
-    return table
+    frame = pd.DataFrame(columns)
+    frame.index.name = "descriptor"
+    return table(frame, caption="The path step by step, an arrow marking each change")
 
 
 def describe_succession(result: cib.Succession) -> str:
@@ -133,7 +141,7 @@ def describe_succession(result: cib.Succession) -> str:
 
 def intervention_table(
     matrix: pd.DataFrame, interventions: Mapping[str, cib.Scenario], tolerance: int = 0
-) -> pd.DataFrame:
+) -> Table:
     """What each intervention does to the set of consistent scenarios.
 
     One column per case (first "no intervention", then each named intervention); one row per
@@ -154,9 +162,11 @@ def intervention_table(
             order = [s for s in layout.states[layout.descriptors.index(d)] if s in counts]
             cells[d] = ", ".join(f"{s} ({counts[s]})" for s in order) or "none"
         columns[name] = cells
-    table = pd.DataFrame(columns)
-    table.index.name = "descriptor"
-    return table
+    frame = pd.DataFrame(columns)
+    frame.index.name = "descriptor"
+    return table(
+        frame, caption="States found among the consistent scenarios, with how many have each"
+    )
 
 
 def heading(matrix: pd.DataFrame) -> str:

@@ -228,7 +228,7 @@ class Explorer:
             for kind in ("position", "salience"):
                 controls[f"{kind}:{code}"] = widgets.FloatSlider(
                     value=self._start_values[f"{kind}:{code}"],
-                    min=0,
+                    min=0 if kind == "position" else 1,  # the bargaining models need salience > 0
                     max=100,
                     step=1,
                     readout_format=".0f",

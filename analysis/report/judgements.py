@@ -13,6 +13,7 @@ from analysis.model import estimative
 from analysis.model.estimative import TERMS, Driver
 from analysis.model.results import ScenarioResult
 from analysis.report.format import capital, format_value, input_label, text
+from analysis.report.tables import Table, table
 from analysis.world import World
 
 #: How many key judgements a brief opens with (premises first, then the most decisive).
@@ -149,10 +150,10 @@ def estimative_box() -> HTML:
     )
 
 
-def findings_table(result: ScenarioResult, table: pd.DataFrame) -> pd.DataFrame:
+def findings_table(result: ScenarioResult, estimates: pd.DataFrame) -> Table:
     """Every finding with its likelihood and confidence, for the brief's full list."""
     rows = []
-    for row in table.to_dict("records"):
+    for row in estimates.to_dict("records"):
         rows.append(
             {
                 "Finding": row["statement"],
@@ -161,7 +162,10 @@ def findings_table(result: ScenarioResult, table: pd.DataFrame) -> pd.DataFrame:
                 "Claims": ", ".join(row["claims"]),
             }
         )
-    return pd.DataFrame(rows).set_index("Finding")
+    return table(
+        pd.DataFrame(rows).set_index("Finding"),
+        caption="Every finding tested in this scenario, with its likelihood and confidence",
+    )
 
 
 def short_name(ident: str, world: World) -> str:
@@ -172,7 +176,7 @@ def short_name(ident: str, world: World) -> str:
     return capital(ident.replace("-", " "))
 
 
-def compare_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
+def compare_table(results: dict[str, ScenarioResult]) -> Table:
     """Every scenario's findings with their likelihoods, side by side (03_compare)."""
     rows = []
     for res in results.values():
@@ -185,4 +189,7 @@ def compare_table(results: dict[str, ScenarioResult]) -> pd.DataFrame:
                     "Confidence": row["confidence"],
                 }
             )
-    return pd.DataFrame(rows).set_index(["Scenario", "Finding"])
+    return table(
+        pd.DataFrame(rows).set_index(["Scenario", "Finding"]),
+        caption="Each scenario's findings with their likelihood and confidence",
+    )

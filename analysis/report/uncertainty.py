@@ -18,6 +18,7 @@ from analysis.model.exploration import parse_condition
 from analysis.model.indicators import INDICATORS, shown_in
 from analysis.report.chart import Chart
 from analysis.report.format import capital, format_value, input_label, text
+from analysis.report.tables import Table, table
 from analysis.world import Scenario, World
 
 #: The outcomes whose spread the uncertainty overview shows (the registry's "spread" view).
@@ -96,7 +97,7 @@ def percentile_table(
     outcomes: Sequence[str],
     low: float = 0.05,
     high: float = 0.95,
-) -> pd.DataFrame:
+) -> Table:
     """Median and ``low``-``high`` percentile range of each outcome in each sweep, formatted
     with units: one row per outcome, one column per sweep ("median (low to high)")."""
     cells = {}
@@ -107,10 +108,13 @@ def percentile_table(
             f"{format_value(o, q.loc[high, o])})"
             for o in outcomes
         ]
-    index = pd.Index([capital(outcome_label(o)) for o in outcomes], name="indicator")
-    table = pd.DataFrame(cells, index=index)
-    table.columns.name = f"median ({100 * low:.0f}th to {100 * high:.0f}th percentile)"
-    return table
+    index = pd.Index([capital(outcome_label(o)) for o in outcomes], name="Indicator")
+    frame = pd.DataFrame(cells, index=index)
+    return table(
+        frame,
+        caption=f"Median ({100 * low:.0f}th to {100 * high:.0f}th percentile) of each outcome "
+        "in each scenario, units in each value",
+    )
 
 
 def plot_distributions(
@@ -145,10 +149,10 @@ def plot_distributions(
 def distribution_chart(sweeps: Mapping[str, pd.DataFrame], outcomes: Sequence[str]) -> Chart:
     """Distributions of headline outcomes, reference and scenario, with the medians and
     5-95% ranges in the alt text."""
-    table = percentile_table(sweeps, outcomes)
+    spread = percentile_table(sweeps, outcomes).data
     listing = ". ".join(
-        f"{label}: " + "; ".join(f"{name} {table.loc[label, name]}" for name in table.columns)
-        for label in table.index
+        f"{label}: " + "; ".join(f"{name} {spread.loc[label, name]}" for name in spread.columns)
+        for label in spread.index
     )
     draws = ", ".join(f"{len(s):,} for {name}" for name, s in sweeps.items())
     return Chart(

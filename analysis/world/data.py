@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from analysis.errors import DataError
+from analysis.world.reading import load_yaml, quote, read_csv_rows
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -43,6 +43,8 @@ FACT_UNITS: dict[str, str] = {name: unit for name, (unit, _) in FIGURES.items()}
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Text = Annotated[str, Field(min_length=1)]
 Scale = Annotated[float, Field(ge=0, le=100)]
+#: An actor's salience: above 0, since the bargaining models need every actor to care a little.
+Salience = Annotated[float, Field(gt=0, le=100)]
 
 
 def _split_codes(value: Any) -> Any:
@@ -56,7 +58,8 @@ Codes = Annotated[tuple[str, ...], BeforeValidator(_split_codes)]
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # NaN and infinity are refused in every numeric field: they pass every range check.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class ActorRow(_Row):
@@ -166,7 +169,7 @@ class JudgementRow(_Row):
     position: Scale
     position_low: Scale
     position_high: Scale
-    salience: Scale
+    salience: Salience
     rationale: Text
     claims: Codes
 
@@ -245,48 +248,50 @@ def _where(err: dict[str, Any]) -> tuple[str, str]:
     problem = err.get("ctx", {}).get("error")
     if isinstance(problem, FieldProblem):
         return problem.field, str(problem)
-    return ".".join(str(p) for p in err["loc"]) or "(row)", err["msg"]
+    name = repr(".".join(str(p) for p in err["loc"]))[1:-1]  # a key may hold a newline
+    return (name if len(name) <= 80 else name[:77] + "...") or "(row)", err["msg"]
 
 
-def _read_csv(path: Path, model: type[_Row], key: str) -> pd.DataFrame:
-    """Read a CSV as text and validate each row; the first bad cell raises a DataError."""
-    if not path.exists():
-        raise DataError(path, "", "file is missing")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+def _read_csv(path: Path, model: type[_Row], key: str | list[str]) -> pd.DataFrame:
+    """Read a CSV through the reading boundary and validate each row; the first bad cell
+    raises a DataError naming its line (the line the record starts on) and column."""
+    header, records = read_csv_rows(path, error=DataError, missing="file is missing")
     expected = list(model.model_fields)
-    missing = [
-        c for c in expected if c not in frame.columns and model.model_fields[c].is_required()
-    ]
-    extra = [c for c in frame.columns if c not in expected]
+    missing = [c for c in expected if c not in header and model.model_fields[c].is_required()]
+    extra = [c for c in header if c not in expected]
     if missing or extra:
         raise DataError(
             path, "header", f"expected columns {expected}; missing {missing}, unknown {extra}"
         )
     rows = []
-    for i, record in enumerate(frame.to_dict("records")):
+    for record in records:
         try:
             rows.append(model.model_validate(record).model_dump())
         except ValidationError as exc:
             field, msg = _where(exc.errors()[0])
-            value = record.get(field, "")
             raise DataError(
-                path, f"line {i + 2}, column '{field}'", f"{msg} (got {value!r})"
+                path,
+                f"line {record.line}, column '{field}'",
+                f"{msg} (got {quote(record.get(field, ''))})",
             ) from None
     table = pd.DataFrame(rows, columns=expected)
-    dupes = table[table.duplicated(key if isinstance(key, list) else [key], keep=False)]
-    if not dupes.empty:
-        line = int(dupes.index[1]) + 2
-        raise DataError(path, f"line {line}, column '{key}'", "duplicate entry")
+    keys = key if isinstance(key, list) else [key]
+    later = table.duplicated(keys, keep="first").to_numpy()
+    if later.any():
+        j = int(later.argmax())  # the first row repeating an earlier one, and that one:
+        i = int((table[keys] == table.loc[j, keys]).all(axis=1).to_numpy().argmax())
+        first, second = records[i].line, records[j].line
+        raise DataError(
+            path,
+            f"line {second}, " + ", ".join(f"column '{k}'" for k in keys),
+            f"duplicate entry (the same {'/'.join(keys)} as line {first})",
+        )
     return table
 
 
 def _read_yaml_list(path: Path, model: type[_Row]) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError(path, "", "file is missing")
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(path, "", f"not valid YAML: {exc}") from None
+    """Read a YAML list of entries through the reading boundary and validate each one."""
+    items = load_yaml(path, error=DataError, missing="file is missing")
     if not isinstance(items, list):
         raise DataError(path, "", "expected a list of entries")
     rows = []
@@ -296,7 +301,9 @@ def _read_yaml_list(path: Path, model: type[_Row]) -> pd.DataFrame:
         except ValidationError as exc:
             field, msg = _where(exc.errors()[0])
             name = item.get("id", "?") if isinstance(item, dict) else "?"
-            raise DataError(path, f"entry {i + 1} (id {name!r}), field '{field}'", msg) from None
+            raise DataError(
+                path, f"entry {i + 1} (id {quote(name)}), field '{field}'", msg
+            ) from None
     table = pd.DataFrame(rows, columns=list(model.model_fields))
     if table["id"].duplicated().any():
         raise DataError(
@@ -482,12 +489,7 @@ def load_world(
 
 def _read_alignment(path: Path, codes: set[str]) -> AlignmentSettings:
     """The landscape model's judgements, with every actor they name checked."""
-    if not path.exists():
-        raise DataError(path, "", "file is missing")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(path, "", f"not valid YAML: {exc}") from None
+    raw = load_yaml(path, error=DataError, missing="file is missing")
     try:
         settings = AlignmentSettings.model_validate(raw)
     except ValidationError as exc:

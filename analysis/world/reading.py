@@ -78,10 +78,14 @@ def _fail(error: type[InputError], path: str | Path, where: str, message: str) -
     raise error(path, " ".join(where.split()), " ".join(message.split())) from None
 
 
-def _quote(value: object) -> str:
-    """repr(value), shortened to _MAX_QUOTE characters, for quoting input in a message."""
+def quote(value: object, limit: int = _MAX_QUOTE) -> str:
+    """repr(value), shortened to `limit` characters, for quoting input in a one-line message
+    (repr escapes newlines, so a quoted value never breaks the line)."""
     text = repr(value)
-    return text if len(text) <= _MAX_QUOTE else text[: _MAX_QUOTE - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_quote = quote
 
 
 def _place(line: int, column: int | None = None) -> str:

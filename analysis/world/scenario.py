@@ -16,39 +16,76 @@ from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from analysis.errors import ScenarioError
 from analysis.world.data import World, load_world
+from analysis.world.reading import load_yaml, quote
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG, max_length=64)]
 Scale = Annotated[float, Field(ge=0, le=100)]
+#: An actor's salience: above 0, since the bargaining models need every actor to care a little.
+Salience = Annotated[float, Field(gt=0, le=100)]
+
+# --------------------------------------------------------------------------- size limits
+# A scenario file is at most `reading.MAX_YAML_BYTES` (1 MiB) and `reading.MAX_YAML_DEPTH`
+# (32) levels deep; these limits also bound scenarios built in memory
+# (`scenario_from_mapping`), which never pass through a file.
+
+#: Most trade shocks in one scenario file or mapping. Shocks are applied as arrays (shocks x
+#: dyads), so 100,000 apply in about a second; a 1 MiB file holds about 20,000.
+MAX_TRADE_SHOCKS = 100_000
+#: Most entries in any other list or mapping of a scenario (members, rivals, judgements,
+#: parameters, uncertain inputs, claims, `except`, choices): far above the actors, parameters
+#: and claims data/ defines, so only a generated or corrupted file reaches it.
+MAX_ENTRIES = 1_000
+#: Longest summary or rationale, in characters (the shipped ones are under 700).
+MAX_TEXT = 10_000
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Codes = Annotated[list[str], Field(max_length=MAX_ENTRIES)]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # NaN and infinity are refused in every numeric field (distribution parameters included):
+    # they pass every range check and turn a sweep's percentiles into "n/a".
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Membership(_Spec):
-    add: list[str] = []
-    remove: list[str] = []
+    add: Codes = []
+    remove: Codes = []
 
 
 class JudgementChange(_Spec):
     position: Scale | None = None
-    salience: Scale | None = None
-    rationale: Annotated[str, Field(min_length=1)]
+    salience: Salience | None = None
+    rationale: Text
 
 
 class TradeShock(_Spec):
     """Multiply trade between two actors; "*" is every partner, less those in `except`."""
 
     between: Annotated[list[str], Field(min_length=2, max_length=2)]
-    exempt: list[str] = Field(default=[], alias="except")
+    exempt: list[str] = Field(default=[], alias="except", max_length=MAX_ENTRIES)
     factor: Annotated[float, Field(ge=0, allow_inf_nan=False)]
-    rationale: Annotated[str, Field(min_length=1)]
+    rationale: Text
+
+    @field_validator("between")
+    @classmethod
+    def _two_actors(cls, between: list[str]) -> list[str]:
+        """A dyad needs two different actors ("*" on both ends scales all trade)."""
+        if between[0] == between[1] != "*":
+            raise ValueError(f"a shock needs two different actors, got {between[0]!r} twice")
+        return between
 
 
 class TruncatedNormal(_Spec):
@@ -65,9 +102,11 @@ class Distribution(_Spec):
     uniform: tuple[float, float] | None = None
     triangular: tuple[float, float, float] | None = None
     normal: TruncatedNormal | None = None
-    choice: Annotated[list[str], Field(min_length=2)] | None = None
-    weights: list[Annotated[float, Field(ge=0)]] | None = None
-    rationale: str = ""
+    choice: Annotated[list[str], Field(min_length=2, max_length=MAX_ENTRIES)] | None = None
+    weights: (
+        Annotated[list[Annotated[float, Field(ge=0)]], Field(max_length=MAX_ENTRIES)] | None
+    ) = None
+    rationale: Annotated[str, Field(max_length=MAX_TEXT)] = ""
 
     @model_validator(mode="after")
     def _one_shape(self) -> Distribution:
@@ -107,18 +146,18 @@ class ScenarioSpec(_Spec):
 
     id: Slug
     title: Annotated[str, Field(min_length=1, max_length=200)]
-    summary: Annotated[str, Field(min_length=1)]
+    summary: Text
     extends: Slug | None = None
     reference: Slug | None = None
     architecture: Scale | None = None
     alliance: Membership = Membership()
-    rivals: list[str] | None = None
-    judgements: dict[str, JudgementChange] = {}
-    trade_shocks: list[TradeShock] = []
-    parameters: dict[str, float] = {}
-    uncertainty: dict[str, Distribution] = {}
+    rivals: Codes | None = None
+    judgements: Annotated[dict[str, JudgementChange], Field(max_length=MAX_ENTRIES)] = {}
+    trade_shocks: Annotated[list[TradeShock], Field(max_length=MAX_TRADE_SHOCKS)] = []
+    parameters: Annotated[dict[str, float], Field(max_length=MAX_ENTRIES)] = {}
+    uncertainty: Annotated[dict[str, Distribution], Field(max_length=MAX_ENTRIES)] = {}
     focus: dict[Literal["isolation", "dependence"], str] = {}
-    claims: list[str] = []
+    claims: Codes = []
 
 
 @dataclass(frozen=True)
@@ -170,13 +209,12 @@ def _locate(ident: str | Path, world: World, base: Path | None) -> Path:
 
 
 def read_spec(path: Path) -> ScenarioSpec:
-    """Parse and validate one scenario file on its own (no inheritance, no World)."""
-    if not path.exists():
-        raise ScenarioError(path, "", "no such scenario file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(path, "", f"not valid YAML: {exc}") from None
+    """Parse and validate one scenario file on its own (no inheritance, no World).
+
+    The file is read through the reading boundary (`reading.load_yaml`): a missing, binary,
+    non-UTF-8, oversized or deeply nested file, a YAML syntax error, a duplicate key, a
+    rejected tag or a NaN each raise one ScenarioError naming the line."""
+    raw = load_yaml(path, error=ScenarioError, missing="no such scenario file")
     return validate_spec(raw, path)
 
 
@@ -194,7 +232,15 @@ def validate_spec(raw: object, path: Path) -> ScenarioSpec:
             message = f"unknown key; expected one of {sorted(ScenarioSpec.model_fields)}"
         elif err["type"] == "missing":
             message = "required field is missing"
-        raise ScenarioError(path, f"field '{field}'", message) from None
+        elif err["type"] == "value_error" and "error" in err.get("ctx", {}):
+            message = str(err["ctx"]["error"])  # our own validator's words, without a prefix
+        elif err["type"] == "too_long" and "max_length" in err.get("ctx", {}):
+            actual = err["ctx"].get("actual_length")
+            count = f"{actual:,} entries" if isinstance(actual, int) else "too many entries"
+            message = f"{count}; at most {err['ctx']['max_length']:,} are allowed (the limit)"
+        elif err["type"] == "string_too_long":
+            message = f"text longer than {err['ctx']['max_length']:,} characters (the limit)"
+        raise ScenarioError(path, _field(field), message) from None
     if spec.id != path.stem:
         raise ScenarioError(path, "field 'id'", f"must equal the file name {path.stem!r}")
     return spec
@@ -216,13 +262,37 @@ def _chain(
         chain.append((path, spec))
         if spec.extends is None:
             return chain
-        path = _locate(spec.extends, world, path.parent)
+        path = _parent(path, spec.extends, world)
+
+
+def _parent(child: Path, ident: str, world: World) -> Path:
+    """The file `ident` names in `child`'s `extends`; a missing one is the child's error."""
+    path = _locate(ident, world, child.parent)
+    try:
+        found = path.exists()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        shipped = world.data_dir / "scenarios"
+        folders = [str(shipped)] if child.parent == shipped else [str(child.parent), str(shipped)]
+        raise ScenarioError(
+            child,
+            "field 'extends'",
+            f"no scenario {ident!r} (looked in {' and '.join(folders)})",
+        )
+    return path
+
+
+def _field(name: str) -> str:
+    """The place of a field whose name holds user text (a mapping key): one short line."""
+    text = repr(name)[1:-1]  # escapes newlines and control characters
+    return f"field '{text if len(text) <= 80 else text[:77] + '...'}'"
 
 
 def _check_actors(path: Path, field: str, codes: list[str], world: World, wildcard: bool = False):
     for code in codes:
         if not (code in world.actors.index or (wildcard and code == "*")):
-            raise ScenarioError(path, f"field '{field}'", f"unknown actor {code!r}")
+            raise ScenarioError(path, f"field '{field}'", f"unknown actor {quote(code)}")
 
 
 def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
@@ -242,7 +312,7 @@ def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
         if name not in world.parameters.index:
             known = sorted(world.parameters.index)
             raise ScenarioError(
-                path, f"field 'parameters.{name}'", f"unknown parameter; known: {known}"
+                path, _field(f"parameters.{name}"), f"unknown parameter; known: {known}"
             )
         low, high = world.parameters.loc[name, ["low", "high"]]
         if not low <= value <= high:
@@ -251,7 +321,7 @@ def _check(path: Path, spec: ScenarioSpec, world: World) -> None:
             )
     for claim in spec.claims:
         if claim not in world.claims.index:
-            raise ScenarioError(path, "field 'claims'", f"unknown claim {claim!r}")
+            raise ScenarioError(path, "field 'claims'", f"unknown claim {quote(claim)}")
     for name, dist in spec.uncertainty.items():
         _check_uncertain(path, name, dist, world)
 
@@ -291,11 +361,11 @@ def data_uncertainty(world: World) -> dict[str, Distribution]:
 def _check_uncertain(path: Path, name: str, dist: Distribution, world: World) -> None:
     """An uncertain input must name a parameter, an actor's judgement or an actor's bloc,
     and its distribution must fit: numeric within the allowed range, or a choice of blocs."""
-    where = f"field 'uncertainty.{name}'"
+    where = _field(f"uncertainty.{name}")
     parts = name.split(".")
     if parts[0] == "bloc" and len(parts) == 2:
         if parts[1] not in world.actors.index:
-            raise ScenarioError(path, where, f"unknown actor {parts[1]!r}")
+            raise ScenarioError(path, where, f"unknown actor {quote(parts[1])}")
         if not dist.choice or not set(dist.choice) <= set(BLOC_NAMES):
             raise ScenarioError(path, where, f"a bloc takes a choice among {list(BLOC_NAMES)}")
         return
@@ -303,7 +373,7 @@ def _check_uncertain(path: Path, name: str, dist: Distribution, world: World) ->
         raise ScenarioError(path, where, "a choice is only for bloc.<actor>")
     if parts[0] == "judgements" and len(parts) == 3:
         if parts[1] not in world.actors.index:
-            raise ScenarioError(path, where, f"unknown actor {parts[1]!r}")
+            raise ScenarioError(path, where, f"unknown actor {quote(parts[1])}")
         if parts[2] not in ("position", "salience"):
             raise ScenarioError(path, where, "a judgement is position or salience")
         allowed = (0.0, 100.0)
@@ -315,6 +385,10 @@ def _check_uncertain(path: Path, name: str, dist: Distribution, world: World) ->
             "judgements.<actor>.position|salience or bloc.<actor>",
         )  # fmt: skip
     low, high = dist.bounds
+    if parts[0] == "judgements" and parts[2] == "salience" and low <= 0:
+        raise ScenarioError(
+            path, where, f"a salience must stay above 0, got the range [{low:g}, {high:g}]"
+        )
     if low < allowed[0] or high > allowed[1]:
         raise ScenarioError(
             path, where, f"range [{low:g}, {high:g}] goes outside [{allowed[0]:g}, {allowed[1]:g}]"
@@ -333,7 +407,9 @@ def scenario_from_mapping(raw: dict, world: World, folder: Path | None = None) -
     resolved like a file in `folder` (default: data/scenarios/), without reading or writing it.
     """
     folder = folder if folder is not None else world.data_dir / "scenarios"
-    path = folder / f"{raw.get('id', 'scenario') if isinstance(raw, dict) else 'scenario'}.yaml"
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    name = ident.strip() if isinstance(ident, str) and re.fullmatch(SLUG, ident.strip()) else None
+    path = folder / f"{name or 'scenario'}.yaml"  # only a slug names a file: no paths
     spec = validate_spec(raw, path)
     return _resolve(_chain(path, world, head=spec), world)
 
