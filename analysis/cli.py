@@ -14,10 +14,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.errors import InputError
-from analysis.model import format_value, load_world, run
-from analysis.world import World, load_scenario, scenario_ids
+
+if TYPE_CHECKING:  # the analysis stack is imported by the commands that need it
+    from analysis.world import World
 
 #: Exit statuses (README, "Bad input").
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -34,6 +36,8 @@ class OptionError(Exception):
 
 def validate(world: World) -> str:
     """Load every scenario and check that implications name scenarios that exist."""
+    from analysis.world import load_scenario, scenario_ids
+
     ids = scenario_ids(world)
     for ident in ids:
         load_scenario(ident, world)
@@ -53,6 +57,8 @@ def validate(world: World) -> str:
 
 
 def _list(world: World) -> str:
+    from analysis.world import load_scenario, scenario_ids
+
     lines = []
     for ident in scenario_ids(world):
         scenario = load_scenario(ident, world)
@@ -62,6 +68,9 @@ def _list(world: World) -> str:
 
 
 def _run(world: World, ident: str, as_json: bool) -> str:
+    from analysis.model import format_value, run
+    from analysis.world import load_scenario
+
     result = run(load_scenario(ident, world), world)
     if as_json:
         return json.dumps(result.headline(), indent=2, ensure_ascii=False)
@@ -77,7 +86,9 @@ def _run(world: World, ident: str, as_json: bool) -> str:
 
 def _align(world: World, ident: str, as_json: bool) -> str:
     """Would the scenario's split hold (landscape theory), who would move, what it takes."""
+    from analysis.model import run
     from analysis.report.alignment import hold_words, movers_table, predicted_table
+    from analysis.world import load_scenario
 
     result = run(load_scenario(ident, world), world)
     if as_json:
@@ -162,7 +173,8 @@ def _sweep_chunk(world: World, scenario, args: argparse.Namespace) -> int:
 
 
 def _sweep(world: World, args: argparse.Namespace) -> str:
-    from analysis.model import sampling
+    from analysis.model import format_value, sampling
+    from analysis.world import load_scenario
 
     scenario = load_scenario(args.scenario, world)
     if not sampling.uncertain_inputs(scenario, world):
@@ -282,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             build(root / "raw", out)
             print(f"built {out / 'facts.csv'}, {out / 'trade.csv'} and {out / 'gravity_fit.yaml'}")
             return 0
+        if args.command == "render":  # decides what changed before loading anything heavy
+            return _render(args)
+        from analysis.model import load_world
+
         world = load_world(args.data)
         if args.command == "validate":
             print(validate(world))
@@ -293,19 +309,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_align(world, args.scenario, args.json))
         elif args.command == "sweep":
             print(_sweep(world, args))
-        elif args.command == "render":
-            from analysis.pipeline.render import NOTEBOOKS, REPORTS, render
-
-            reports = () if args.scenarios else tuple(
-                r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists()
-            )  # fmt: skip
-            report = render(
-                world, args.scenarios or scenario_ids(world), args.out,
-                jobs=args.jobs, force=args.force, scheduler=args.scheduler, reports=reports,
-                pdf=args.pdf,
-            )  # fmt: skip
-            print(report.summary())
-            return 0 if report.ok else 1
     except (InputError, OptionError) as exc:
         return _fail(args, exc, str(exc), EXIT_INPUT)
     except MemoryError as exc:
@@ -323,6 +326,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             message += " (run with --debug for the traceback)"
         return _fail(args, exc, message, EXIT_INTERNAL)
     return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    """Render the briefs, overviews and index (all of them unless scenarios are named)."""
+    from analysis.pipeline.cache import DATA_DIR
+    from analysis.pipeline.render import NOTEBOOKS, REPORTS, render
+
+    data = args.data if args.data is not None else DATA_DIR
+    reports = () if args.scenarios else tuple(
+        r for r in REPORTS if (NOTEBOOKS / f"{r}.ipynb").exists()
+    )  # fmt: skip
+    scenarios = args.scenarios or sorted(p.stem for p in (data / "scenarios").glob("*.yaml"))
+    report = render(
+        data, scenarios, args.out, jobs=args.jobs, force=args.force,
+        scheduler=args.scheduler, reports=reports, pdf=args.pdf,
+    )  # fmt: skip
+    print(report.summary())
+    return 0 if report.ok else 1
 
 
 def _fail(args: argparse.Namespace, exc: BaseException, message: str, status: int) -> int:

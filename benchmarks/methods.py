@@ -22,9 +22,9 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
-from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
+from timing import best_of, line  # noqa: E402  (benchmarks/ is on the path)
 
-from analysis import arms, bargaining  # noqa: E402
+from analysis.methods import arms, bargaining  # noqa: E402
 
 TARGET_SECONDS = 2.0
 DRAWS = 1_000_000
@@ -73,8 +73,7 @@ def main() -> int:
     for label, seconds in results.items():
         ok = seconds < TARGET_SECONDS
         missed += not ok
-        verdict = "met" if ok else "MISSED"
-        print(f"{label}: {seconds:.2f} s (target < {TARGET_SECONDS:.0f} s): {verdict}")
+        print(line(label, f"< {TARGET_SECONDS:.0f} s", f"{seconds:.2f} s", ok))
     return 1 if missed else 0
 
 

@@ -4,7 +4,7 @@ Target: loading data/ plus measuring all scenarios, with findings, in under 1 s 
 so that a brief's analysis is a small part of its rendering time.
 """
 
-from timing import best_of  # noqa: E402  (benchmarks/ is on the path)
+from timing import best_of, line  # noqa: E402  (benchmarks/ is on the path)
 
 import analysis
 
@@ -22,12 +22,10 @@ def main() -> int:
 
     runs = best_of(5, run_all)
     total = load + runs
-    print(f"load_world: {1000 * load:.0f} ms")
-    print(f"run {len(ids)} scenarios with findings: {1000 * runs:.0f} ms")
-    print(
-        f"total {1000 * total:.0f} ms (target < {1000 * TARGET_SECONDS:.0f} ms): "
-        f"{'met' if total < TARGET_SECONDS else 'MISSED'}"
-    )
+    print(f"# load_world: {1000 * load:.0f} ms; run {len(ids)} scenarios: {1000 * runs:.0f} ms")
+    what = f"load data/ and run all {len(ids)} scenarios with findings"
+    ok = total < TARGET_SECONDS
+    print(line(what, f"< {1000 * TARGET_SECONDS:.0f} ms", f"{1000 * total:.0f} ms", ok))
     return 0 if total < TARGET_SECONDS else 1
 
 

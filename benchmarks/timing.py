@@ -12,3 +12,9 @@ def best_of(repeats: int, task: Callable[[], object]) -> float:
         task()
         timings.append(time.perf_counter() - start)
     return min(timings)
+
+
+def line(what: str, target: str, measured: str, ok: bool) -> str:
+    """One benchmark result as `what | target | measured | ok/MISSED` (benchmarks/run.py
+    collects these lines into the summary)."""
+    return f"{what} | {target} | {measured} | {'ok' if ok else 'MISSED'}"

@@ -268,3 +268,36 @@ def test_dask_scheduler_renders_like_local(tmp_path, world):
     assert report.ok, report.summary()
     page = (tmp_path / "korea-hedges.html").read_text()
     assert "South Korea stays out" in page and "Key judgements" in page
+
+
+def test_nothing_changed_is_decided_without_the_analysis_stack(rendered):
+    """A render with nothing to do reads file bytes and the manifest only: no pandas, no
+    model, no Jupyter is imported (that is what keeps the no-op re-run fast)."""
+    import subprocess
+    import sys
+
+    out, _ = rendered
+    code = (
+        "import sys; from analysis.cli import main; "
+        f"status = main(['render', 'status-quo', '--out', {str(out)!r}]); "
+        "heavy = [m for m in ('pandas', 'analysis.model', 'nbconvert', 'papermill') "
+        "if m in sys.modules]; print(status, heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []"
+    assert "0 rendered, 1 skipped, 0 failed" in done.stdout
+
+
+def test_briefs_hand_their_index_row_to_the_renderer(rendered):
+    """The renderer reads each scenario brief's headline numbers and key judgements from the
+    brief's own outputs (one key, kept in two modules so the renderer stays light)."""
+    from analysis.pipeline import render as pipeline_render
+    from analysis.report import brief
+
+    assert pipeline_render.INDEX_ROW == brief.INDEX_ROW
+    out, report = rendered
+    rows = {b.id: b for b in report.briefs if b.kind == "scenario"}
+    assert rows and all(b.headline and b.labels and b.judgements for b in rows.values())
+    index = (out / "index.html").read_text()
+    assert rows["asian-nato"].labels["alliance_size"] in index

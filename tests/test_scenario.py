@@ -194,3 +194,30 @@ def test_cli_validate_and_list(capsys):
     assert capsys.readouterr().out.startswith("ok:")
     assert main(["list"]) == 0
     assert "china-joins" in capsys.readouterr().out
+
+
+def test_a_changed_value_replaces_the_inherited_range(world, tmp_path):
+    """A child that moves a judgement or a parameter is not drawn from its parent's range for
+    it; restating the parent's value keeps the range, and a range of its own wins."""
+
+    def child(name: str, body: str) -> analysis.Scenario:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"id: {name}\ntitle: t\nsummary: s\nextends: asian-nato\n{body}")
+        return analysis.load_scenario(path, world)
+
+    parent = analysis.load_scenario("asian-nato", world)
+    assert "judgements.KOR.position" in parent.uncertainty
+    moved = child("moved", "judgements: {KOR: {position: 35, rationale: r}}\n"
+                           "parameters: {trade.disruption_factor: 0.3}\n")  # fmt: skip
+    assert "judgements.KOR.position" not in moved.uncertainty
+    assert "trade.disruption_factor" not in moved.uncertainty
+    assert "judgements.CHN.position" in moved.uncertainty  # untouched ranges stay
+    same = child("same", "judgements: {KOR: {position: 68, rationale: r}}\n")
+    assert (
+        same.uncertainty["judgements.KOR.position"] == parent.uncertainty["judgements.KOR.position"]
+    )
+    own_range = "uncertainty: {judgements.KOR.position: {uniform: [25, 45], rationale: r}}\n"
+    own = child("own", "judgements: {KOR: {position: 35, rationale: r}}\n" + own_range)
+    assert own.uncertainty["judgements.KOR.position"].uniform == (25, 45)
+    left = child("left", "alliance: {remove: [PHL]}\n")
+    assert "bloc.PHL" not in left.uncertainty

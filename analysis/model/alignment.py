@@ -130,7 +130,8 @@ def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
         for k in ("position", "treaty", "rivalry", "trade")
     }
     totals = np.where(np.isfinite(base.total_trade), base.total_trade, base.trade.sum(axis=1))
-    spread = 0.5 * (1 / totals[:, None] + 1 / totals[None, :]) * keep
+    inverse = np.divide(1.0, totals, out=np.zeros(n), where=totals > 0)  # no trade: no share
+    spread = 0.5 * (inverse[:, None] + inverse[None, :]) * keep
     varying = s.varied_positions()
     x = s.positions
     steady = np.abs(x[0][:, None] - x[0][None, :])

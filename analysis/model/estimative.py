@@ -191,6 +191,7 @@ def _premises(scenario: Scenario, world: World) -> list[dict]:
             found.append(
                 {
                     "id": f"{code.lower()}-stays-out",
+                    "title": f"{names[code]} stays out",
                     "statement": f"{names[code]} stays out of the pact: joining it would not be "
                     f"a stable alignment for {names[code]}.",
                     "claims": ["refusal-cn-prk"],
@@ -288,6 +289,7 @@ def _row(imp: Mapping, value, bench, held, design: pd.DataFrame, score) -> dict:
     flips = ~np.asarray(held, dtype=bool) if share >= 0.5 else np.asarray(held, dtype=bool)
     return {
         "id": imp["id"],
+        "title": imp["title"],
         "statement": imp["statement"],
         "claims": list(imp["claims"]),
         "indicator": imp["indicator"],

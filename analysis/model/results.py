@@ -230,6 +230,17 @@ def _arms(base: Base) -> ArmsRace:
     return arms_race(x0, y0, base.baseline_arms, coefficients)
 
 
+def _stamp(world: World, scenario: Scenario) -> tuple:
+    """The state of the scenario files a reference may come from (name, size, mtime)."""
+    folders = {world.data_dir / "scenarios", scenario.path.parent}
+    return tuple(
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns)
+        for folder in sorted(folders)
+        if folder.is_dir()
+        for p in sorted(folder.glob("*.y*ml"))
+    )
+
+
 def run(scenario: Scenario | str | Path, world: World | None = None) -> ScenarioResult:
     """Measure a scenario at its central values with the engine (every registry indicator),
     and test the essay's implications about it against its reference (its findings)."""
@@ -240,13 +251,18 @@ def run(scenario: Scenario | str | Path, world: World | None = None) -> Scenario
     central = state(base)
     table = measure(central)
     values = MappingProxyType({k: float(v) for k, v in table.iloc[0].items()})
-    needed = sorted(set(world.implications["indicator"]) & set(INDICATORS))
+    needed = tuple(sorted(set(world.implications["indicator"]) & set(INDICATORS)))
     cache: dict[str, Mapping[str, float]] = {scenario.id: values}
 
     def values_for(ident: str) -> Mapping[str, float]:
+        """A compared scenario's values at its central values, once per World and state of
+        the scenario files (a file edited since is read again)."""
         if ident not in cache:
-            other = evaluate(world, load_scenario(ident, world), keys=needed)
-            cache[ident] = {k: float(v) for k, v in other.iloc[0].items()}
+            key = ("central", ident, needed, _stamp(world, scenario))
+            if key not in world.memo:
+                other = evaluate(world, load_scenario(ident, world), keys=needed)
+                world.memo[key] = {k: float(v) for k, v in other.iloc[0].items()}
+            cache[ident] = world.memo[key]
         return cache[ident]
 
     return ScenarioResult(

@@ -16,35 +16,35 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.errors import InputError
-from analysis.model.indicators import INDICATORS, shown_in
+from analysis.pipeline import cache
 from analysis.pipeline import pdf as pdf_edition
 from analysis.pipeline.plan import (
     NOTEBOOKS,
     REPORTS,
-    REQUIRED_PARAMETERS,
     SCENARIO_NOTEBOOK,
     Brief,
     Job,
-    _digest,
-    cache_key,
     check_parameters,
-    describe,
-    notebook_parameters,
-    shared_inputs,
+    plan_report,
+    plan_scenario,
 )
-from analysis.world import DATA_DIR, World, load_scenario
+
+if TYPE_CHECKING:
+    from analysis.world import World
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "_manifest.json"
-MANIFEST_VERSION = 2  # raised whenever a brief's index row changes shape
+INDEX_ROW = "analysis/index-row"  # as `analysis.report.brief.INDEX_ROW` (kept light here)
+MANIFEST_VERSION = 3  # raised whenever a brief's index row changes shape
 
 __all__ = ["NOTEBOOKS", "REPORTS", "SCENARIO_NOTEBOOK", "check_parameters", "render"]
 
@@ -58,6 +58,7 @@ class JobResult:
     error: str = ""
     executed: str | None = None  # the executed notebook as JSON, kept when a cell failed
     notebook: object = None  # the executed notebook between execution and export
+    row: dict | None = None  # the index row a scenario brief hands over in its outputs
 
 
 @dataclass
@@ -158,6 +159,7 @@ def _execute(job: Job, kernel) -> JobResult:
 def _export(job: Job, result: JobResult) -> JobResult:
     """Turn an executed notebook into the HTML brief (no kernel needed)."""
     if result.notebook is not None:
+        result.row = index_row(result.notebook)
         resources = {"metadata": {"name": job.title}}
         with _export_lock:
             result.html, _ = _exporter().from_notebook_node(result.notebook, resources=resources)
@@ -275,6 +277,26 @@ def _day(brief: Brief, out: Path) -> str:
     return f"{datetime.fromtimestamp(page.stat().st_mtime, UTC):%Y-%m-%d}" if page.exists() else ""
 
 
+def _index_columns(briefs: list[Brief]) -> list[tuple[str, str]]:
+    """The index's number columns, with their labels, as the scenario briefs hand them over
+    (the registry's "index" view)."""
+    columns: dict[str, str] = {}
+    for brief in briefs:
+        for key, label in brief.labels.items():
+            columns.setdefault(key, label)
+    return list(columns.items())
+
+
+def index_row(notebook) -> dict | None:
+    """The index row a scenario brief left in its outputs' metadata, if any."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            row = output.get("metadata", {}).get("text/markdown", {}).get(INDEX_ROW)
+            if row is not None:
+                return dict(row)
+    return None
+
+
 def write_index(briefs: list[Brief], out: Path, pdf_records: dict[str, dict] | None = None) -> None:
     """index.html, for readers: every brief with its title, summary, headline numbers, key
     judgements and the date it was rendered, linked to its page (and its PDF when current).
@@ -288,7 +310,7 @@ def write_index(briefs: list[Brief], out: Path, pdf_records: dict[str, dict] | N
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     page = env.get_template("index.html.j2").render(
         briefs=briefs,
-        columns=[(k, INDICATORS[k].name(capital=True)) for k in shown_in("index")],
+        columns=_index_columns(briefs),
         exists={b.id: (out / f"{b.id}.html").exists() for b in briefs},
         pdfs={
             b.id: pdf_edition.is_current(
@@ -322,29 +344,8 @@ def _store(result: JobResult, brief: Brief, out: Path) -> None:
 # -- the command ----------------------------------------------------------------------------
 
 
-def _plan_scenario(world: World, ident: str, shared: str) -> tuple[Job, Callable[[], Brief]]:
-    """The job for one scenario brief, and how to describe it for the index."""
-    scenario = load_scenario(ident, world)
-    params = notebook_parameters(world, scenario)
-    key = cache_key(shared, world, scenario, params)
-    job = Job(scenario.id, str(SCENARIO_NOTEBOOK), params, scenario.title, key, REQUIRED_PARAMETERS)
-    return job, lambda: describe(world, scenario, key)
-
-
-def _plan_report(world: World, stem: str) -> tuple[Job, Callable[[], Brief]]:
-    """The job for an overview notebook (rendered once with its default parameters)."""
-    notebook = NOTEBOOKS / f"{stem}.ipynb"
-    meta = json.loads(notebook.read_text(encoding="utf-8"))["metadata"].get("brief", {})
-    params = {} if world.data_dir.resolve() == DATA_DIR.resolve() else {"data": str(world.data_dir)}
-    shared = shared_inputs(world, notebook, scenarios=True)
-    key = _digest(shared.encode(), json.dumps(params, sort_keys=True).encode())
-    title, summary = meta.get("title", stem), meta.get("summary", "")
-    job = Job(stem, str(notebook), params, title, key, frozenset())
-    return job, lambda: Brief(stem, "rendered", title, summary, key=key, kind="report")
-
-
 def render(
-    world: World,
+    world: World | Path | None,
     scenarios: list[str],
     out: Path,
     jobs: int | None = None,
@@ -354,67 +355,123 @@ def render(
     pdf: bool = False,
 ) -> RenderReport:
     """Render the overview notebooks `reports` and one brief per scenario into `out`,
-    skipping unchanged ones, then the index page. With `pdf`, also print each page to
-    `<id>.pdf` unless its PDF is current; without Chromium that fails before anything is
-    rendered (`PrinterError`)."""
+    skipping unchanged pages, then the index page. `world` is a loaded World or a data
+    folder (None: data/): unchanged pages are recognised from file bytes before anything
+    heavy is imported or loaded. With `pdf`, also print each page to `<id>.pdf` unless its
+    PDF is current; without Chromium that fails before anything is rendered."""
     start = time.perf_counter()
+    data_dir = Path(getattr(world, "data_dir", world or cache.DATA_DIR))
     executable = pdf_edition.printer() if pdf else None
     with locked(out):
         previous = _read(out)
         manifest = previous.get("briefs", {})
         pdf_records: dict[str, dict] = previous.get("pdf", {})
-        shared = shared_inputs(world, SCENARIO_NOTEBOOK)
+        shared = cache.shared_inputs(data_dir, SCENARIO_NOTEBOOK)
         briefs: dict[str, Brief] = {}
-        describers: dict[str, Callable[[], Brief]] = {}
-        todo: list[Job] = []
-        plans = [lambda stem=stem: _plan_report(world, stem) for stem in reports]
-        plans += [lambda ident=ident: _plan_scenario(world, ident, shared) for ident in scenarios]
-        for ident, plan in zip([*reports, *scenarios], plans, strict=True):
-            try:
-                job, describer = plan()
-            except InputError as exc:
-                briefs[ident] = Brief(ident, "failed", error=str(exc))
-                continue
-            old = manifest.get(job.id)
+        todo: list[tuple[str, Job | None]] = []  # (as named, job); None: still to load
+        planned: list[tuple[str, Job | None, Brief | None]] = []
+        for stem in reports:
+            job, row = plan_report(data_dir, stem)
+            planned.append((stem, job, row))
+        planned += [
+            (ident, plan_scenario(data_dir, ident, shared, SCENARIO_NOTEBOOK), None)
+            for ident in scenarios
+        ]
+        for ident, job, row in planned:
+            old = manifest.get(job.id) if job is not None else None
             if not force and old and old["key"] == job.key and (out / f"{job.id}.html").exists():
                 briefs[job.id] = Brief(**{**old, "status": "skipped", "error": ""})
                 continue
-            todo.append(job)
-            describers[job.id] = describer
+            todo.append((ident, job))
+            if job is not None and row is not None:
+                briefs[job.id] = row
         if todo:
-            for job in todo:  # before any kernel starts
-                check_parameters(Path(job.notebook), job.parameters, job.required)
-            if scheduler:
-                results = _run_dask(todo, scheduler)
-            else:
-                results = _run_local(todo, jobs or os.cpu_count() or 1)
-            for job in todo:  # while the kernels boot
-                briefs[job.id] = describers[job.id]()
-            from tqdm import tqdm
-
-            progress = tqdm(results, total=len(todo), desc="rendering", unit="brief", disable=None)
-            for result in progress:
-                _store(result, briefs[result.id], out)
+            world = world if hasattr(world, "data_dir") else _load(data_dir)
+            _execute_all(world, todo, briefs, out, jobs, scheduler)
         printed = None
         if executable is not None:
             pages = {b: out / f"{b}.html" for b in briefs if (out / f"{b}.html").exists()}
             printed = pdf_edition.print_pages(pages, pdf_records, executable)
-        for brief in briefs.values():
-            if brief.status != "failed":
-                manifest[brief.id] = asdict(brief)
-        contents = {"version": MANIFEST_VERSION, "briefs": manifest, "pdf": pdf_records}
-        write_atomic(out / MANIFEST, json.dumps(contents, indent=1))
-        # A failed brief whose previous page is kept is listed as that page shows it.
-        listed = [
-            Brief(**{**manifest[b.id], "status": b.status, "error": b.error})
-            if b.status == "failed" and b.id in manifest and (out / f"{b.id}.html").exists()
-            else b
-            for b in briefs.values()
-        ]
-        listed += [
-            Brief(**{**row, "status": "not re-rendered"})
-            for ident, row in manifest.items()
-            if ident not in briefs
-        ]
-        write_index(listed, out, pdf_records)
+        if todo or (printed is not None and (printed.printed or printed.failed)):
+            _write_records(out, briefs, manifest, pdf_records)
     return RenderReport(list(briefs.values()), time.perf_counter() - start, printed)
+
+
+def _load(data_dir: Path) -> World:
+    """The World, to check the scenarios before any kernel starts (the notebooks check the
+    rest); only when a page must render."""
+    from analysis.world import load_world
+
+    return load_world(data_dir)
+
+
+def _execute_all(
+    world: World,
+    todo: list[tuple[str, Job | None]],
+    briefs: dict[str, Brief],
+    out: Path,
+    jobs: int | None,
+    scheduler: str | None,
+) -> None:
+    """Load the scenarios still to plan, check every job's parameters, run the jobs on warm
+    kernels (describing the briefs while the kernels boot) and store the pages."""
+    from analysis.world import load_scenario
+
+    runnable: list[Job] = []
+    for ident, job in todo:
+        if job is None or job.notebook == str(SCENARIO_NOTEBOOK):
+            try:
+                scenario = load_scenario(ident, world)
+            except InputError as exc:
+                briefs[job.id if job else ident] = Brief(ident, "failed", error=str(exc))
+                continue
+            if job is None:  # loaded after all (e.g. found beside a file): plan it now
+                shared = cache.shared_inputs(world.data_dir, SCENARIO_NOTEBOOK)
+                job = plan_scenario(world.data_dir, str(scenario.path), shared, SCENARIO_NOTEBOOK)
+            job = Job(job.id, job.notebook, job.parameters, scenario.title, job.key, job.required)
+            briefs[job.id] = Brief(
+                job.id, "rendered", scenario.title, scenario.summary, key=job.key
+            )
+        runnable.append(job)
+    if not runnable:
+        return
+    for job in runnable:  # before any kernel starts
+        check_parameters(Path(job.notebook), job.parameters, job.required)
+    if scheduler:
+        results = _run_dask(runnable, scheduler)
+    else:
+        results = _run_local(runnable, jobs or os.cpu_count() or 1)
+    from tqdm import tqdm
+
+    progress = tqdm(results, total=len(runnable), desc="rendering", unit="brief", disable=None)
+    for result in progress:
+        brief = briefs[result.id]
+        if result.row is not None:
+            brief.headline = result.row.get("headline", {})
+            brief.labels = result.row.get("labels", {})
+            brief.judgements = result.row.get("judgements", [])
+        _store(result, brief, out)
+
+
+def _write_records(
+    out: Path, briefs: dict[str, Brief], manifest: dict[str, dict], pdf_records: dict
+) -> None:
+    """The manifest and the index page, after pages were rendered or printed."""
+    for brief in briefs.values():
+        if brief.status != "failed":
+            manifest[brief.id] = asdict(brief)
+    contents = {"version": MANIFEST_VERSION, "briefs": manifest, "pdf": pdf_records}
+    write_atomic(out / MANIFEST, json.dumps(contents, indent=1))
+    # A failed brief whose previous page is kept is listed as that page shows it.
+    listed = [
+        Brief(**{**manifest[b.id], "status": b.status, "error": b.error})
+        if b.status == "failed" and b.id in manifest and (out / f"{b.id}.html").exists()
+        else b
+        for b in briefs.values()
+    ]
+    listed += [
+        Brief(**{**row, "status": "not re-rendered"})
+        for ident, row in manifest.items()
+        if ident not in briefs
+    ]
+    write_index(listed, out, pdf_records)

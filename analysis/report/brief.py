@@ -337,7 +337,41 @@ def uncertainty_bands(result: ScenarioResult, world: World, draws: int, seed: in
     return table(pd.DataFrame(rows).set_index("Indicator"), caption)
 
 
-def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:
+#: The output metadata key under which a scenario brief hands its index row to the renderer.
+INDEX_ROW = "analysis/index-row"
+
+
+class Provenance:
+    """The provenance line, shown as Markdown; a scenario brief's also carries its row of
+    the index (headline numbers and key judgements) in the output's metadata, so the renderer
+    reads it from the executed notebook instead of running the scenario again."""
+
+    def __init__(self, markdown: str, row: dict | None = None) -> None:
+        self.markdown, self.row = markdown, row
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        metadata = {"text/markdown": {INDEX_ROW: self.row}} if self.row is not None else {}
+        return {"text/markdown": self.markdown}, metadata
+
+
+def index_row(result: ScenarioResult, estimates: pd.DataFrame | None) -> dict:
+    """A scenario's row of the index: its headline numbers (label, value) and key judgements."""
+    from analysis.report.judgements import chosen, likelihood_words
+
+    table = estimates if estimates is not None else result.judgements
+    return {
+        "headline": {k: result.show(k) for k in shown_in("index")},
+        "labels": {k: result.label(k, capital=True) for k in shown_in("index")},
+        "judgements": [
+            f"{row['title']}: {likelihood_words(row)}"
+            for row in chosen(table, 3).to_dict("records")
+        ],
+    }
+
+
+def provenance(
+    world: World, result: ScenarioResult | None = None, estimates: pd.DataFrame | None = None
+) -> Provenance:
     """Where the brief comes from: scenario and parameters (for a scenario brief), data hash,
     package version, git commit and date."""
     root = Path(analysis.__file__).resolve().parent.parent
@@ -360,4 +394,5 @@ def provenance(world: World, result: ScenarioResult | None = None) -> Markdown:
     parts.append(f"data SHA-256 `{world.data_hash[:12]}`")
     parts.append(f"analysis {analysis.__version__}, git commit `{commit}`")
     parts.append(f"rendered {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.")
-    return Markdown("---\n**Provenance.** " + "; ".join(parts))
+    row = index_row(result, estimates) if result is not None else None
+    return Provenance("---\n**Provenance.** " + "; ".join(parts), row)

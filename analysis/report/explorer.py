@@ -48,7 +48,7 @@ from analysis.report.format import CAPABILITY_LABELS, capital, format_value, tex
 from analysis.report.judgements import likelihood_words
 from analysis.world import BLOC_NAMES as BLOCS
 from analysis.world import Scenario, World, load_scenario, scenario_from_mapping
-from analysis.world.scenario import SLUG
+from analysis.world.scenario import SLUG, restated, validate_spec
 
 __all__ = ["RATIONALE", "Explorer", "explore"]
 
@@ -343,6 +343,7 @@ class Explorer:
                 {k: float(v) if k != "rationale" else v for k, v in change.items()}
             )
         path = start.path.parent / f"{raw['id']}.yaml"
+        dropped = restated(validate_spec(raw, path), start)
         return dataclasses.replace(
             start,
             id=raw["id"],
@@ -357,6 +358,9 @@ class Explorer:
             judgements=MappingProxyType(judgements),
             parameters=MappingProxyType(
                 {**start.parameters, **{k: float(v) for k, v in raw.get("parameters", {}).items()}}
+            ),
+            uncertainty=MappingProxyType(
+                {k: v for k, v in start.uncertainty.items() if k not in dropped}
             ),
         )
 

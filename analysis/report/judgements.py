@@ -168,14 +168,6 @@ def findings_table(result: ScenarioResult, estimates: pd.DataFrame) -> Table:
     )
 
 
-def short_name(ident: str, world: World) -> str:
-    """A finding's id as a short phrase ("Polarisation rises", "China stays out")."""
-    if ident.endswith("-stays-out"):
-        code = ident.removesuffix("-stays-out").upper()
-        return f"{world.actors.loc[code, 'name']} stays out"
-    return capital(ident.replace("-", " "))
-
-
 def compare_table(results: dict[str, ScenarioResult]) -> Table:
     """Every scenario's findings with their likelihoods, side by side (03_compare)."""
     rows = []
@@ -184,7 +176,7 @@ def compare_table(results: dict[str, ScenarioResult]) -> Table:
             rows.append(
                 {
                     "Scenario": res.scenario.title,
-                    "Finding": short_name(row["id"], res.origin),
+                    "Finding": row["title"],
                     "Likelihood": likelihood_words(row),
                     "Confidence": row["confidence"],
                 }

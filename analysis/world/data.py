@@ -234,6 +234,7 @@ class Claim(_Row):
 
 class Implication(_Row):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    title: Annotated[str, Field(min_length=1, max_length=80)]  # a short phrase for tables
     statement: Text
     claims: Annotated[list[str], Field(min_length=1)]
     indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -346,6 +347,12 @@ class World:
         """Facts as a wide table: one row per actor, one column per indicator (NaN = no figure)."""
         wide = self.facts.pivot(index="iso3", columns="indicator", values="value").astype(float)
         return wide.reindex(index=self.actors.index, columns=list(FACT_UNITS))
+
+    @cached_property
+    def memo(self) -> dict:
+        """Scratch space for results derived from this World alone (e.g. a reference
+        scenario's values): the World never changes, so they never go stale."""
+        return {}
 
     @cached_property
     def estimates(self) -> pd.DataFrame:

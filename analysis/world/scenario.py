@@ -414,6 +414,32 @@ def scenario_from_mapping(raw: dict, world: World, folder: Path | None = None) -
     return _resolve(_chain(path, world, head=spec), world)
 
 
+def _restated(
+    spec: ScenarioSpec, rivals_before: list[str], judged: dict, parameters: dict
+) -> set[str]:
+    """The uncertain inputs whose value `spec` changes: an inherited range for them no longer
+    applies (a scenario that moves South Korea to 35 is not drawn from its parent's 55-80),
+    unless the spec gives its own range. Restating the inherited value keeps the range."""
+    names = {
+        f"judgements.{code}.{key}"
+        for code, change in spec.judgements.items()
+        for key in ("position", "salience")
+        if getattr(change, key) is not None
+        and getattr(change, key) != judged.get(code, {}).get(key)
+    }
+    names |= {name for name, value in spec.parameters.items() if parameters.get(name) != value}
+    moved = set(spec.alliance.add) | set(spec.alliance.remove)
+    if spec.rivals is not None:
+        moved |= set(spec.rivals) ^ set(rivals_before)
+    return names | {f"bloc.{code}" for code in moved}
+
+
+def restated(spec: ScenarioSpec, parent: Scenario) -> set[str]:
+    """The uncertain inputs of `parent` whose value a child `spec` changes (see `_restated`)."""
+    judged = {code: dict(change) for code, change in parent.judgements.items()}
+    return _restated(spec, list(parent.rivals), judged, dict(parent.parameters))
+
+
 def _resolve(chain: list[tuple[Path, ScenarioSpec]], world: World) -> Scenario:
     """Apply a chain of specs, root first, checking each against the World."""
     alliance: list[str] = []
@@ -427,6 +453,9 @@ def _resolve(chain: list[tuple[Path, ScenarioSpec]], world: World) -> Scenario:
     focus = dict(world.focus["iso3"])
     for file, spec in reversed(chain):  # root first
         _check(file, spec, world)
+        rivals_before = list(rivals)
+        judged = {code: dict(change) for code, change in judgements.items()}
+        changed = _restated(spec, rivals_before, judged, dict(parameters))
         for code in spec.alliance.remove:
             if code not in alliance:
                 raise ScenarioError(
@@ -443,6 +472,8 @@ def _resolve(chain: list[tuple[Path, ScenarioSpec]], world: World) -> Scenario:
             judgements.setdefault(code, {}).update(change.model_dump(exclude_none=True))
         shocks.extend(spec.trade_shocks)
         parameters.update(spec.parameters)
+        for name in changed:  # a value changed here replaces a range inherited from above
+            uncertainty.pop(name, None)
         uncertainty.update(spec.uncertainty)
         focus.update(spec.focus)
         claims.extend(c for c in spec.claims if c not in claims)
@@ -538,20 +569,25 @@ def _product(factor: np.ndarray, hit: np.ndarray) -> np.ndarray:
     return np.where(zero, 0.0, np.exp(logs @ hit))
 
 
+#: The judgement columns a scenario may change.
+JUDGED = ("position", "salience", "position_low", "position_high", "rationale")
+
+
 def apply(scenario: Scenario, world: World) -> World:
     """The World as the scenario assumes it: changed judgements, shocked trade."""
-    judgements = world.judgements.copy()
-    for code, change in scenario.judgements.items():
-        for key in ("position", "salience"):
-            if key in change:
-                judgements.loc[code, key] = change[key]
-        judgements.loc[code, "position_low"] = min(
-            judgements.loc[code, ["position_low", "position"]]
-        )
-        judgements.loc[code, "position_high"] = max(
-            judgements.loc[code, ["position_high", "position"]]
-        )
-        judgements.loc[code, "rationale"] = f"{change['rationale']} (scenario {scenario.id})"
+    judgements = world.judgements
+    if scenario.judgements:  # column arrays, written back at once (no per-cell indexing)
+        columns = {k: judgements[k].to_numpy().copy() for k in JUDGED}
+        rows = judgements.index.get_indexer(list(scenario.judgements))
+        for row, change in zip(rows, scenario.judgements.values(), strict=True):
+            for key in ("position", "salience"):
+                if key in change:
+                    columns[key][row] = change[key]
+            position = columns["position"][row]
+            columns["position_low"][row] = min(columns["position_low"][row], position)
+            columns["position_high"][row] = max(columns["position_high"][row], position)
+            columns["rationale"][row] = f"{change['rationale']} (scenario {scenario.id})"
+        judgements = judgements.assign(**columns)
     totals = world.figures["trade_total_usd"]
     trade, new_totals = shock_trade(world.trade, totals, scenario.trade_shocks)
     facts = world.facts.copy()
