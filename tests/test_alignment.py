@@ -93,6 +93,12 @@ def test_what_it_takes_makes_the_split_hold_and_no_less_does(world, nato):
     assert not alignment.stability(state(base, short))["stable"][0]
 
 
+def test_a_split_that_holds_needs_no_remedy(world):
+    assert (
+        alignment.what_it_takes(prepare(world, analysis.load_scenario("status-quo", world))) == []
+    )
+
+
 def test_cli_align_and_run_json(capsys):
     assert main(["align", "asian-nato", "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)

@@ -9,7 +9,7 @@ import pytest
 
 import analysis
 from analysis.cli import main
-from analysis.model import estimative, sampling
+from analysis.model import alignment, estimative, sampling
 from analysis.model.findings import holds
 
 
@@ -128,3 +128,20 @@ def test_run_json_carries_the_estimative_fields(capsys):
         assert finding["confidence"] in ("high", "moderate", "low")
         assert "driver" in finding
     assert {p["id"] for p in headline["premises"]} == {"chn-stays-out", "prk-stays-out"}
+
+
+def test_a_premise_is_about_its_own_actor(world):
+    """'North Korea stays out' asks whether North Korea, put inside, would leave: with China in
+    the pact (china-joins) the landscape says North Korea would rather join, so the premise is
+    unlikely there, while an alignment that is unstable only because others would move (as in
+    asian-nato, where Southeast Asian states move) still leaves it near certain."""
+    joins = estimative.judgements(analysis.load_scenario("china-joins", world), world, draws=200)
+    nato = estimative.judgements(analysis.load_scenario("asian-nato", world), world, draws=200)
+    at = {
+        name: table.set_index("id")["likelihood"]
+        for name, table in (("joins", joins), ("nato", nato))
+    }
+    split = alignment.split_of(world, analysis.load_scenario("china-joins", world))
+    assert split.gains.loc["PRK", "move"] == "alliance" and split.gains.loc["PRK", "gain"] > 0
+    assert at["joins"]["prk-stays-out"] < 0.2
+    assert at["nato"]["prk-stays-out"] > 0.95

@@ -10,14 +10,11 @@ that validates but breaks the engine counts as a failure too.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import math
 import shutil
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +30,7 @@ from analysis.errors import DataError, InputError, ScenarioError
 from analysis.model import evaluate, sampling
 from analysis.model.indicators import SWEPT
 from analysis.world import DATA_DIR, apply, load_scenario, load_world, scenario_from_mapping
+from tests.limits import time_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLD = load_world()
@@ -77,31 +75,11 @@ def inputs_untouched() -> Iterator[None]:
     assert after == before, "the fuzz suite changed data/ or rendered/"
 
 
-@contextlib.contextmanager
-def hard_limit(seconds: float) -> Iterator[None]:
-    """Fail the example if the block runs longer than `seconds` (SIGALRM where available)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:  # pragma: no cover - non-POSIX: rely on hypothesis' deadline
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"an example took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def outcome(action: Callable[[], object], kind: type[InputError]) -> object:
     """What `action` returns, or the InputError it raises, which must be `kind` on one line.
     Any other exception propagates and fails the test."""
     try:
-        with hard_limit(HARD_LIMIT):
+        with time_limit(HARD_LIMIT):
             result = action()
     except InputError as exc:
         assert isinstance(exc, kind), f"{type(exc).__name__}: {exc}"

@@ -8,16 +8,13 @@ either return plain values or raise one `InputError`, within a time limit.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import io
 import math
 import os
 import re
-import signal
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,6 +35,7 @@ from analysis.world.reading import (
     read_csv_rows,
     read_text,
 )
+from tests.limits import time_limit
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -377,26 +375,6 @@ def test_limits_are_sensible():
 
 #: Seconds any single read of a small generated file may take before it counts as a hang.
 TIME_LIMIT = 5.0
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail the test if the block runs longer than `seconds` (SIGALRM where available)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:  # pragma: no cover - non-POSIX: rely on hypothesis' deadline
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"a read took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def outcome(read: Callable[[], object], path: Path) -> object | InputError:

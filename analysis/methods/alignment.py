@@ -356,13 +356,18 @@ def side_vectors(sides: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, (sides == OUTSIDE).astype(float)
 
 
+def _option_values(a, b, c, delta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """F_k if actor k were in FIRST, SECOND or OUTSIDE, from the weighted sums a, b, c."""
+    return (
+        0.5 * (a - b) + (delta - 0.5) * c,
+        0.5 * (a + b) + (delta - 0.5) * c,
+        delta * (a - c),
+    )
+
+
 def _options(a, b, c, sides, delta) -> tuple[np.ndarray, np.ndarray]:
     """F_k now and in each side, from the weighted sums a, b, c (see `_frustration_options`)."""
-    options = np.stack(
-        np.broadcast_arrays(
-            0.5 * (a - b) + (delta - 0.5) * c, 0.5 * (a + b) + (delta - 0.5) * c, delta * (a - c)
-        )
-    )
+    options = np.stack(np.broadcast_arrays(*_option_values(a, b, c, delta)))
     now = np.take_along_axis(options, sides[None].astype(np.intp), axis=0)[0]
     return now, options
 
@@ -385,6 +390,28 @@ def gains_from_sums(
     delta = _outside_distance(outside_distance)
     now, options = _options(a, b, c, sides, delta)
     return _open(now - options, sides, np.asarray(outside, dtype=bool), closed)
+
+
+def best_gains_from_sums(
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    sides: np.ndarray,
+    outside: np.ndarray,
+    outside_distance: float | np.ndarray = 0.5,
+    closed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each actor's gain from its best open move, -inf where none is open: exactly
+    `gains_from_sums(...).max(axis=0)`, as F_now minus the lowest F among the open sides
+    (rounding is monotonic), without stacking the gain of every move."""
+    codes = np.asarray(sides).astype(np.int8)
+    options = np.broadcast_arrays(*_option_values(a, b, c, _outside_distance(outside_distance)))
+    now = np.choose(codes, options)
+    shut = np.where(_open_moves(codes, np.asarray(outside, dtype=bool), closed), 0.0, np.inf)
+    lowest = options[FIRST] + shut[FIRST]  # +inf where the move is not open
+    for target in (SECOND, OUTSIDE):
+        np.minimum(lowest, options[target] + shut[target], out=lowest)
+    return now - lowest
 
 
 def _tolerance(s: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -440,15 +467,20 @@ def _move_gains(s, p, sides, may_stay_out, delta, closed=None):
 
 
 def _open(gains: np.ndarray, sides: np.ndarray, may_stay_out, closed) -> np.ndarray:
-    """Gains with -inf where a move is not open: to one's own side, outside unless allowed,
-    or to a side `closed` shuts."""
+    """Gains with -inf where a move is not open (see `_open_moves`)."""
+    return np.where(_open_moves(sides, may_stay_out, closed), gains, -np.inf)
+
+
+def _open_moves(sides: np.ndarray, may_stay_out, closed) -> np.ndarray:
+    """Whether each move (axis 0: to FIRST, SECOND, OUTSIDE) is open: not to one's own side,
+    not outside unless allowed, not to a side `closed` shuts."""
     target = np.arange(3).reshape((3,) + (1,) * sides.ndim)
     open_move = (target != sides) & ((target != OUTSIDE) | may_stay_out)
     if closed is not None:
         shut = np.moveaxis(np.asarray(closed, dtype=bool), -1, 0)  # (3, ..., n)
         shut = shut.reshape((3,) + (1,) * (sides.ndim + 1 - shut.ndim) + shut.shape[1:])
         open_move = open_move & ~shut
-    return np.where(open_move, gains, -np.inf)
+    return open_move
 
 
 def _canonical_states(radix: np.ndarray):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["balance_ratio", "bloc_shares", "bloc_totals"]
+__all__ = ["balance_ratio", "bloc_shares", "bloc_totals", "share_of"]
 
 
 def bloc_totals(values: ArrayLike, members: ArrayLike) -> np.ndarray:
@@ -24,9 +24,15 @@ def bloc_totals(values: ArrayLike, members: ArrayLike) -> np.ndarray:
 def bloc_shares(values: ArrayLike, members: ArrayLike) -> np.ndarray:
     """A bloc's share of the total over all actors that have a figure (NaN if none has)."""
     x = np.asarray(values, dtype=float)
-    region = np.nansum(x, axis=-1)
+    return share_of(bloc_totals(x, members), np.nansum(x, axis=-1))
+
+
+def share_of(total: ArrayLike, region: ArrayLike) -> np.ndarray:
+    """A bloc's total over the region's (all actors with a figure); NaN where that is not
+    positive. `bloc_shares` from totals already at hand."""
+    total, region = np.asarray(total, dtype=float), np.asarray(region, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.where(region > 0, bloc_totals(x, members) / region, np.nan))
+        return np.asarray(np.where(region > 0, total / region, np.nan))
 
 
 def balance_ratio(ours: ArrayLike, theirs: ArrayLike) -> np.ndarray:

@@ -28,9 +28,9 @@ from analysis.methods.alignment import (
     OUTSIDE,
     RELATIVE_TOLERANCE,
     SECOND,
+    best_gains_from_sums,
     descend,
     energy,
-    gains_from_sums,
     landscape,
     side_vectors,
 )
@@ -102,8 +102,7 @@ def stability(s: State) -> dict[str, np.ndarray]:
         x, o = side_vectors(side)
         a, b, c = weighted_sums(s, [size * np.ones_like(x), size * x, size * o])
         delta = s.parameter("alignment.outside_distance")
-        gains = gains_from_sums(a, b, c, side, open_outside(s), delta, s.base.closed)
-        best = gains.max(axis=0)
+        best = best_gains_from_sums(a, b, c, side, open_outside(s), delta, s.base.closed)
         moving = best > _tolerance(s, size)
         return {"stable": ~moving.any(axis=-1), "gains": best, "moving": moving}
 
@@ -122,11 +121,13 @@ def _tolerance(s: State, size: np.ndarray) -> np.ndarray:
 def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
     """sum_j p_kj v_j for each vector v (draws x actors), p the propensity of every draw,
     from its parts: static matrices for what the draws leave fixed, and only the varying
-    positions and trade estimates draw by draw (cost grows with actors x varying inputs)."""
+    positions and trade estimates draw by draw (cost grows with actors x varying inputs).
+    All vectors go through each part together (one matrix product, not one per vector)."""
     base, n = s.base, len(s.base.actors)
+    v = np.stack(np.broadcast_arrays(*vectors))  # (vectors, actors) or (vectors, draws, actors)
     keep = (np.isnan(base.overrides) & ~np.eye(n, dtype=bool)).astype(float)
     weights = {
-        k: s.parameter(f"alignment.{k}_weight")[:, None]
+        k: _weight(s.parameter(f"alignment.{k}_weight"))
         for k in ("position", "treaty", "rivalry", "trade")
     }
     totals = np.where(np.isfinite(base.total_trade), base.total_trade, base.trade.sum(axis=1))
@@ -143,65 +144,75 @@ def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
         "trade": (base.reported + (0 if s.trade.varies else base.estimated)) * spread,
     }
     fixed = np.nan_to_num(base.overrides) * (1 - np.eye(n))
-    if all(np.ptp(w) == 0 for w in weights.values()):  # one static matrix for every draw
-        fixed = fixed + sum(float(weights[k][0, 0]) * m for k, m in matrices.items())
+    if all(np.ndim(w) == 0 for w in weights.values()):  # one static matrix for every draw
+        fixed = fixed + sum(weights[k] * m for k, m in matrices.items())
         matrices = {}
-    distances = _distances(x, varying, keep) if varying.size else None
-    estimated = _estimated(s, spread) if s.trade.varies else None
-    results = []
-    for v in vectors:  # v is one row (fixed blocs and sizes) or one per draw
-        total = np.broadcast_to(v @ fixed.T, (s.size, n))
-        for key, matrix in matrices.items():
-            total = total + weights[key] * (v @ matrix.T)
-        if distances is not None:
-            total = total - weights["position"] * _distance_sum(distances, v, varying)
-        if estimated is not None:
-            total = total + weights["trade"] * _estimated_sum(s, estimated, v)
-        results.append(total)
-    return results
+    total = np.zeros((len(v), s.size, n))
+    total += _per_draw(v @ fixed.T)
+    for key, matrix in matrices.items():
+        total += weights[key] * _per_draw(v @ matrix.T)
+    if varying.size:
+        total -= _scaled(weights["position"], _distance_sums(x, varying, keep, v))
+    if s.trade.varies:
+        total += _scaled(weights["trade"], _estimated_sums(s, spread, v))
+    return list(total)
 
 
-def _distances(x: np.ndarray, varying: np.ndarray, keep: np.ndarray) -> dict:
-    """|x_k - x_j| / 50 (times keep) for the pairs that involve a varying position."""
-    steady = np.setdiff1d(np.arange(x.shape[1]), varying)
-    columns = {j: np.abs(x - x[:, j : j + 1]) * keep[:, j] / NEUTRAL_DISTANCE for j in varying}
-    rows = {
-        k: np.abs(x[:, k : k + 1] - x[:, steady]) * keep[k, steady] / NEUTRAL_DISTANCE
-        for k in varying
-    }
-    return {"columns": columns, "rows": rows, "steady": steady}
+def _scaled(weight: float | np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """`weight * sums`, in place (`sums` is a fresh array)."""
+    sums *= weight
+    return sums
 
 
-def _distance_sum(distances: dict, v: np.ndarray, varying: np.ndarray) -> np.ndarray:
-    """sum_j over the varying pairs of |x_k - x_j| / 50 keep_kj v_j."""
-    columns = distances["columns"]
-    out = np.zeros(next(iter(columns.values())).shape)
-    for j, column in columns.items():  # k any, j varying
-        out += column * v[..., j : j + 1]
-    steady = distances["steady"]
-    for k, row in distances["rows"].items():  # k varying, j steady
-        out[:, k] += row @ v[steady] if v.ndim == 1 else (row * v[:, steady]).sum(axis=1)
+def _weight(values: np.ndarray) -> float | np.ndarray:
+    """A weight as one number when every draw has the same, else a column (draws, 1)."""
+    return float(values[0]) if np.ptp(values) == 0 else values[:, None]
+
+
+def _per_draw(sums: np.ndarray) -> np.ndarray:
+    """Sums of shape (vectors, actors) as (vectors, 1, actors), to broadcast over draws."""
+    return sums[:, None, :] if sums.ndim == 2 else sums
+
+
+def _distance_sums(
+    x: np.ndarray, varying: np.ndarray, keep: np.ndarray, v: np.ndarray
+) -> np.ndarray:
+    """sum_j |x_k - x_j| / 50 keep_kj v_j over the pairs that involve a varying position,
+    for each vector: (vectors, draws, actors). `near[a, :, k]` is the term of the pair of
+    actor k and the a-th varying actor; by symmetry it serves both k's row and the varying
+    actor's."""
+    near = (
+        np.abs(x[None, :, :] - x.T[varying, :, None])
+        * (keep[varying] / NEUTRAL_DISTANCE)[:, None, :]
+    )
+    others = v.copy()
+    others[..., varying] = 0.0  # the varying actor's row: pairs with steady partners only
+    per_draw = v if v.ndim == 3 else v[:, None, :]  # (vectors, draws or 1, actors)
+    out = np.zeros((len(v),) + near.shape[1:])
+    for a, j in enumerate(varying):  # a few varying actors: no matrix product to thread
+        out += per_draw[..., j, None] * near[a]
+    rows = np.einsum("vdk,adk->vda" if v.ndim == 3 else "vk,adk->vda", others, near)
+    out[..., varying] += rows
     return out
 
 
-def _estimated(s: State, spread: np.ndarray) -> dict:
-    """The estimated dyads' dependence per draw (draws x dyads) and their incidence."""
+def _estimated_sums(s: State, spread: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """sum_j D_kj v_j over the estimated dyads (D drawn per draw) for each vector:
+    (vectors, draws, actors). A dyad (i, j) adds D_ij v_j to actor i and D_ij v_i to actor
+    j; D_ij = factor_ij x central_ij x spread_ij, so one product with the draws' factors."""
     trade, n = s.trade, len(s.base.actors)
-    g = trade.factors() * (trade.central * spread[trade.i, trade.j])
-    rows = np.arange(trade.i.size)
-    first, second = np.zeros((rows.size, n)), np.zeros((rows.size, n))
-    first[rows, trade.i], second[rows, trade.j] = 1.0, 1.0
-    return {"g": g, "first": first, "second": second}
-
-
-def _estimated_sum(s: State, estimated: dict, v: np.ndarray) -> np.ndarray:
-    """sum_j D_kj v_j over the estimated dyads (D drawn per draw), as matrix products: a dyad
-    (i, j) adds D_ij v_j to actor i and D_ij v_i to actor j."""
-    trade, g = s.trade, estimated["g"]
-    if v.ndim == 1:
-        partner = estimated["first"] * v[trade.j, None] + estimated["second"] * v[trade.i, None]
-        return g @ partner
-    return (g * v[:, trade.j]) @ estimated["first"] + (g * v[:, trade.i]) @ estimated["second"]
+    scale = trade.central * spread[trade.i, trade.j]
+    dyads = np.arange(trade.i.size)
+    if v.ndim == 2:  # per vector, each dyad's contribution to each actor: (dyads, vectors x actors)
+        partner = np.zeros((dyads.size, len(v), n))
+        partner[dyads, :, trade.i] = v[:, trade.j].T
+        partner[dyads, :, trade.j] = v[:, trade.i].T
+        out = trade.factors() @ (scale[:, None] * partner.reshape(dyads.size, -1))
+        return np.moveaxis(out.reshape(s.size, len(v), n), 1, 0)
+    g = trade.factors() * scale
+    first, second = np.zeros((dyads.size, n)), np.zeros((dyads.size, n))
+    first[dyads, trade.i], second[dyads, trade.j] = 1.0, 1.0
+    return np.stack([(g * u[:, trade.j]) @ first + (g * u[:, trade.i]) @ second for u in v])
 
 
 @dataclass(frozen=True)
@@ -305,7 +316,10 @@ def what_it_takes(base: Base, grid: int = 101, refine: int = 20) -> list[Remedy]
     """The smallest change of one input that makes the split stable, for every input where
     one exists within its range, smallest relative change first. A grid over each range finds
     the stable value nearest the current one; bisection against its unstable neighbour on the
-    grid then narrows the boundary to 1/2^refine of a grid step."""
+    grid then narrows the boundary to 1/2^refine of a grid step. A split that already holds
+    needs nothing: no remedies."""
+    if stability(state(base))["stable"][0]:
+        return []
     candidates = _candidates(base)
     names = list(candidates)
     lows = np.array([candidates[n][1] for n in names])

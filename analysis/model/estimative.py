@@ -21,6 +21,7 @@ from scipy import stats
 
 from analysis.methods.prim import prim
 from analysis.methods.sensitivity import DEFAULT_SEED, sobol_analysis
+from analysis.model import alignment
 from analysis.model.engine import prepare, state
 from analysis.model.evaluation import measure
 from analysis.model.findings import holds
@@ -183,7 +184,7 @@ def top_driver(margin: Callable[[dict[str, pd.DataFrame]], np.ndarray], model: _
 
 def _premises(scenario: Scenario, world: World) -> list[dict]:
     """The essay's premises as findings: each focus actor the scenario keeps out of the
-    alliance stays out, i.e. joining is not a stable alignment for it (¶2-4)."""
+    alliance stays out: put inside, it would gain by leaving (¶2-4)."""
     names = world.actors["name"]
     found = []
     for code in ("CHN", "PRK"):
@@ -192,8 +193,8 @@ def _premises(scenario: Scenario, world: World) -> list[dict]:
                 {
                     "id": f"{code.lower()}-stays-out",
                     "title": f"{names[code]} stays out",
-                    "statement": f"{names[code]} stays out of the pact: joining it would not be "
-                    f"a stable alignment for {names[code]}.",
+                    "statement": f"{names[code]} stays out of the pact: once inside, "
+                    f"{names[code]} would be better placed outside it.",
                     "claims": ["refusal-cn-prk"],
                     "indicator": "alignment_stable",
                     "join": code,
@@ -243,16 +244,22 @@ def judgements(
         bench = np.broadcast_to(np.asarray(bench, dtype=float), value.shape)
         rows.append(_row(imp, value, bench, holds(expected, value, bench), wide, score))
     for premise in _premises(scenario, world):
-        joined = design.assign(**{f"bloc.{premise['join']}": "alliance"})
-        stable = measure(state(base, joined), ["alignment_stable"])["alignment_stable"]
-        value = stable.to_numpy(float)
-        rows.append(_row(premise, value, np.zeros_like(value), value == 0, design, score))
+        value = _would_leave(base, design, premise["join"])
+        rows.append(_row(premise, value, np.zeros_like(value), value == 1, design, score))
     continuous = sorted(n for n in common if not _is_choice(n, scenario, others, world))
     margins = _MarginModel(world, {scenario.id: scenario, **others}, continuous)
     for row, imp in zip(rows, imps.to_dict("records"), strict=False):
         if row["driver"] is None and row["draws"] and continuous:
             row["driver"] = top_driver(_margin(scenario.id, imp), margins, needed, sobol_n, seed)
     return pd.DataFrame(rows)
+
+
+def _would_leave(base, design: pd.DataFrame, code: str) -> np.ndarray:
+    """Per draw, 1 where `code`, put into the alliance with everyone else where the draw has
+    them, would lower its own frustration by moving out (to the rival bloc or out of both):
+    the premise is about that actor, not about whether anyone else would move."""
+    joined = state(base, design.assign(**{f"bloc.{code}": "alliance"}))
+    return alignment.stability(joined)["moving"][:, base.actors.index(code)].astype(float)
 
 
 def _is_choice(name: str, scenario: Scenario, others: Mapping[str, Scenario], world) -> bool:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from analysis.methods import arms, bargaining
-from analysis.methods.capability import balance_ratio, bloc_shares, bloc_totals
+from analysis.methods.capability import balance_ratio, bloc_totals, share_of
 from analysis.methods.polarisation import esteban_ray_many, group_position
 from analysis.methods.trade import partner_concentration
 from analysis.model import alignment
@@ -28,18 +28,33 @@ from analysis.world import load_world as _load_world
 # -- capability balance (Singer, Bremer & Stuckey 1972) -----------------------------------------
 
 
+def _totals(s: State, indicator: str) -> dict[str, np.ndarray]:
+    """Each bloc's total of a figure and the total over all actors with one, computed once
+    per evaluation: shares, ratios and the arms race all read them."""
+
+    def compute() -> dict[str, np.ndarray]:
+        values, (alliance, rivals) = s.figures[indicator], s.blocs()
+        return {
+            "alliance": bloc_totals(values, alliance),
+            "rivals": bloc_totals(values, rivals),
+            "region": np.nansum(values, axis=-1),
+        }
+
+    return s.shared(f"totals:{indicator}", compute)
+
+
 def _share(indicator: str, bloc: str):
     def compute(s: State) -> np.ndarray:
-        alliance, rivals = s.blocs()
-        return bloc_shares(s.figures[indicator], alliance if bloc == "alliance" else rivals)
+        totals = _totals(s, indicator)
+        return share_of(totals[bloc], totals["region"])
 
     return compute
 
 
 def _ratio(indicator: str):
     def compute(s: State) -> np.ndarray:
-        values, (alliance, rivals) = s.figures[indicator], s.blocs()
-        return balance_ratio(bloc_totals(values, alliance), bloc_totals(values, rivals))
+        totals = _totals(s, indicator)
+        return balance_ratio(totals["alliance"], totals["rivals"])
 
     return compute
 
@@ -76,7 +91,7 @@ def _at_risk(s: State) -> np.ndarray:
 
 
 def _at_risk_gdp(s: State) -> np.ndarray:
-    return _at_risk(s) / np.nansum(s.figures["gdp_usd"], axis=-1)
+    return _at_risk(s) / _totals(s, "gdp_usd")["region"]
 
 
 def _dependence(s: State) -> np.ndarray:
@@ -127,8 +142,8 @@ def _gap(s: State) -> np.ndarray:
 
 def _race(s: State) -> dict[str, np.ndarray]:
     def compute() -> dict[str, np.ndarray]:
-        milex, (alliance, rivals) = s.figures["milex_usd"], s.blocs()
-        x0, y0 = bloc_totals(milex, alliance), bloc_totals(milex, rivals)
+        totals = _totals(s, "milex_usd")
+        x0, y0 = totals["alliance"], totals["rivals"]
         g, h = arms.calibrate_grievances(x0, y0, *s.base.baseline_arms)
         a, b, m, n = (s.parameter(ARMS_COEFFICIENTS[k]) for k in "abmn")
         end = arms.richardson_path(x0, y0, a, b, m, n, g, h, np.array([HORIZON]))[:, 0, :]

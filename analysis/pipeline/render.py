@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -172,35 +172,54 @@ def execute_job(job: Job) -> JobResult:
     return _export(job, _execute(job, _thread_kernel(Path(job.notebook).parent)))
 
 
-def _run_local(jobs: list[Job], workers: int) -> Iterator[JobResult]:
-    """Launch `workers` warm kernels now, so they boot while the driver does other work, and
-    return the results as jobs finish. A job borrows a free kernel and gives it back before
-    its HTML is exported, so the kernel moves on to the next job meanwhile."""
+def launch_kernels(cwd: Path, count: int) -> list:
+    """Launch `count` warm kernels in `cwd`, sharing the cores; they boot (and import the
+    stack) meanwhile."""
     from analysis.pipeline.kernels import WarmKernel
 
-    count = max(1, min(workers, len(jobs)))
-    kernels = [WarmKernel(Path(jobs[0].notebook).parent) for _ in range(count)]
+    threads = max(1, (os.cpu_count() or 1) // count) if count > 1 else None
+    return [WarmKernel(cwd, threads=threads) for _ in range(count)]
 
-    def results() -> Iterator[JobResult]:
-        idle: queue.Queue = queue.Queue()
-        for kernel in kernels:
-            idle.put(kernel)
 
-        def work(job: Job) -> JobResult:
-            kernel = idle.get()
+def _run_local(jobs: list[Job], workers: int, kernels: list | None = None) -> Iterator[JobResult]:
+    """Run the jobs on warm kernels (`kernels`, or `workers` launched now) and return the
+    results as jobs finish. Each kernel is driven by a thread of its own, which hands every
+    executed notebook to the exporting thread and moves on to the next job meanwhile."""
+    own = kernels is None
+    if kernels is None:
+        kernels = launch_kernels(Path(jobs[0].notebook).parent, max(1, min(workers, len(jobs))))
+    pending: queue.SimpleQueue[Job] = queue.SimpleQueue()
+    for job in jobs:
+        pending.put(job)
+    done: queue.SimpleQueue[Future] = queue.SimpleQueue()
+    exports = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
+
+    def drive(kernel) -> None:
+        while True:
+            try:
+                job = pending.get_nowait()
+            except queue.Empty:
+                return
             try:
                 result = _execute(job, kernel)
-            finally:
-                idle.put(kernel)
-            return _export(job, result)
+            except BaseException as exc:  # handed to the caller, as a pool's future would
+                failed: Future = Future()
+                failed.set_exception(exc)
+                done.put(failed)
+                continue
+            done.put(exports.submit(_export, job, result))
 
+    def results() -> Iterator[JobResult]:
         try:
-            with ThreadPoolExecutor(max_workers=2 * count) as pool:
-                for future in as_completed([pool.submit(work, job) for job in jobs]):
-                    yield future.result()
-        finally:
             for kernel in kernels:
-                kernel.shutdown()
+                threading.Thread(target=drive, args=(kernel,), daemon=True).start()
+            for _ in jobs:
+                yield done.get().result()
+        finally:
+            exports.shutdown(wait=False, cancel_futures=True)
+            if own:
+                for kernel in kernels:
+                    kernel.shutdown()
 
     return results()
 
@@ -386,8 +405,16 @@ def render(
             if job is not None and row is not None:
                 briefs[job.id] = row
         if todo:
-            world = world if hasattr(world, "data_dir") else _load(data_dir)
-            _execute_all(world, todo, briefs, out, jobs, scheduler)
+            for _, job in todo:  # before any kernel starts
+                if job is not None:
+                    check_parameters(Path(job.notebook), job.parameters, job.required)
+            kernels = [] if scheduler else _launch(todo, jobs)
+            try:  # the kernels boot while the world loads
+                world = world if hasattr(world, "data_dir") else _load(data_dir)
+                _execute_all(world, todo, briefs, out, jobs, scheduler, kernels)
+            finally:
+                for kernel in kernels:
+                    kernel.shutdown()
         printed = None
         if executable is not None:
             pages = {b: out / f"{b}.html" for b in briefs if (out / f"{b}.html").exists()}
@@ -405,6 +432,14 @@ def _load(data_dir: Path) -> World:
     return load_world(data_dir)
 
 
+def _launch(todo: list[tuple[str, Job | None]], jobs: int | None) -> list:
+    """Warm kernels for the pages to render, launched as soon as they are known."""
+    notebooks = [Path(job.notebook) for _, job in todo if job is not None]
+    if not notebooks:  # none found yet: launched once some are (if any)
+        return []
+    return launch_kernels(notebooks[0].parent, min(jobs or os.cpu_count() or 1, len(notebooks)))
+
+
 def _execute_all(
     world: World,
     todo: list[tuple[str, Job | None]],
@@ -412,9 +447,10 @@ def _execute_all(
     out: Path,
     jobs: int | None,
     scheduler: str | None,
+    kernels: list | None = None,
 ) -> None:
-    """Load the scenarios still to plan, check every job's parameters, run the jobs on warm
-    kernels (describing the briefs while the kernels boot) and store the pages."""
+    """Load the scenarios still to plan (checking their parameters), run the jobs on warm
+    kernels (`kernels`, booting meanwhile) and store the pages."""
     from analysis.world import load_scenario
 
     runnable: list[Job] = []
@@ -428,6 +464,7 @@ def _execute_all(
             if job is None:  # loaded after all (e.g. found beside a file): plan it now
                 shared = cache.shared_inputs(world.data_dir, SCENARIO_NOTEBOOK)
                 job = plan_scenario(world.data_dir, str(scenario.path), shared, SCENARIO_NOTEBOOK)
+                check_parameters(Path(job.notebook), job.parameters, job.required)
             job = Job(job.id, job.notebook, job.parameters, scenario.title, job.key, job.required)
             briefs[job.id] = Brief(
                 job.id, "rendered", scenario.title, scenario.summary, key=job.key
@@ -435,12 +472,10 @@ def _execute_all(
         runnable.append(job)
     if not runnable:
         return
-    for job in runnable:  # before any kernel starts
-        check_parameters(Path(job.notebook), job.parameters, job.required)
     if scheduler:
         results = _run_dask(runnable, scheduler)
     else:
-        results = _run_local(runnable, jobs or os.cpu_count() or 1)
+        results = _run_local(runnable, jobs or os.cpu_count() or 1, kernels or None)
     from tqdm import tqdm
 
     progress = tqdm(results, total=len(runnable), desc="rendering", unit="brief", disable=None)
