@@ -1,5 +1,6 @@
 """Cross-impact balance analysis: a published example, hand-built cases and bad matrices."""
 
+import copy
 import itertools
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 
 from analysis import DataError
 from analysis.methods import cib
+from analysis.model import cross_impact
 from analysis.report import consistency
 from analysis.world import DATA_DIR
 
@@ -64,7 +66,7 @@ def states_of(matrix: pd.DataFrame) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def somewhereland() -> pd.DataFrame:
-    return cib.load_matrix(SOMEWHERELAND)
+    return cross_impact.load_matrix(SOMEWHERELAND)
 
 
 # --------------------------------------------------------------------------- published example
@@ -344,7 +346,7 @@ def with_states(descriptor: int, states: list) -> dict:
 
 
 def test_good_file_loads(tmp_path):
-    m = cib.load_matrix(write(tmp_path, GOOD))
+    m = cross_impact.load_matrix(write(tmp_path, GOOD))
     assert m.loc[("X", "x1"), ("Y", "y1")] == 2
     assert int(np.abs(m.to_numpy()).sum()) == 2
     assert m.attrs["rationales"] == {(("X", "x1"), ("Y", "y1")): "because"}
@@ -449,7 +451,7 @@ def test_bad_matrix_file_gives_one_clear_error(tmp_path, case):
     document, where, message = BAD[case]
     path = write(tmp_path, document)
     with pytest.raises(DataError) as caught:
-        cib.load_matrix(path)
+        cross_impact.load_matrix(path)
     assert caught.value.path == str(path)
     assert caught.value.where == where
     assert message in caught.value.message
@@ -457,28 +459,28 @@ def test_bad_matrix_file_gives_one_clear_error(tmp_path, case):
 
 def test_cell_given_twice_is_an_error(tmp_path):
     document = yaml.safe_load(yaml.safe_dump(GOOD))
-    document["impacts"].append(dict(document["impacts"][0], scores={"y2": -1}))
+    document["impacts"].append(dict(copy.deepcopy(document["impacts"][0]), scores={"y2": -1}))
     with pytest.raises(DataError, match=r"impacts\[1\] \(X=x1 -> Y\): .*appear twice"):
-        cib.load_matrix(write(tmp_path, document))
+        cross_impact.load_matrix(write(tmp_path, document))
 
 
 def test_descriptor_named_twice_or_reserved_is_an_error(tmp_path):
     document = yaml.safe_load(yaml.safe_dump(GOOD))
     document["descriptors"][1]["name"] = "X"
     with pytest.raises(DataError, match="descriptor 'X': descriptor named twice"):
-        cib.load_matrix(write(tmp_path, document))
+        cross_impact.load_matrix(write(tmp_path, document))
     document["descriptors"][1]["name"] = "inconsistency"
     with pytest.raises(DataError, match="reserved"):
-        cib.load_matrix(write(tmp_path, document))
+        cross_impact.load_matrix(write(tmp_path, document))
 
 
 def test_unreadable_files_are_data_errors(tmp_path):
     with pytest.raises(DataError, match="not valid YAML"):
-        cib.load_matrix(write(tmp_path, "descriptors: [unclosed"))
+        cross_impact.load_matrix(write(tmp_path, "descriptors: [unclosed"))
     with pytest.raises(DataError, match="no such cross-impact matrix"):
-        cib.load_matrix(tmp_path / "missing.yaml")
+        cross_impact.load_matrix(tmp_path / "missing.yaml")
     with pytest.raises(DataError, match="missing 'impacts'"):
-        cib.load_matrix(write(tmp_path, {"descriptors": GOOD["descriptors"]}))
+        cross_impact.load_matrix(write(tmp_path, {"descriptors": GOOD["descriptors"]}))
 
 
 # --------------------------------------------------------------------------- shipped matrix
@@ -486,12 +488,12 @@ def test_unreadable_files_are_data_errors(tmp_path):
 
 @pytest.fixture(scope="module")
 def asia() -> pd.DataFrame:
-    return cib.load_matrix("asia_security")
+    return cross_impact.load_matrix("asia_security")
 
 
 def test_shipped_matrix_is_labelled_judgement_with_cited_rationales(asia):
     assert asia.attrs["kind"] == "judgement"
-    assert "JUDGEMENT" in cib.matrix_path("asia_security").read_text().splitlines()[2]
+    assert "JUDGEMENT" in cross_impact.matrix_path("asia_security").read_text().splitlines()[2]
     layout = pd.Series([len(s) for s in states_of(asia)])
     assert len(layout) >= 8 and layout.between(2, 4).all()
     assert asia.to_numpy().min() >= -3 and asia.to_numpy().max() <= 3

@@ -23,8 +23,7 @@ import analysis
 from analysis import cli
 from analysis.cli import main
 from analysis.errors import DataError, ScenarioError
-from analysis.methods import cib
-from analysis.model import sampling
+from analysis.model import cross_impact, sampling
 from analysis.world import apply, scenario_from_mapping
 from analysis.world.scenario import MAX_ENTRIES, MAX_TRADE_SHOCKS
 
@@ -241,9 +240,9 @@ def test_duplicate_key_in_data_yaml_is_refused(data_copy):
 
 def test_duplicate_key_in_a_cross_impact_matrix_is_refused(tmp_path):
     path = tmp_path / "m.yaml"
-    path.write_text(cib.matrix_path("asia_security").read_text() + "impacts: []\n")
+    path.write_text(cross_impact.matrix_path("asia_security").read_text() + "impacts: []\n")
     with pytest.raises(DataError, match=r"duplicate key 'impacts' \(lines \d+ and \d+\)"):
-        cib.load_matrix(path)
+        cross_impact.load_matrix(path)
 
 
 def test_deeply_nested_yaml_is_one_line(tmp_path, capsys):
@@ -256,7 +255,7 @@ def test_deeply_nested_matrix_is_refused(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("descriptors: " + "[" * 50_000 + "]" * 50_000 + "\n")
     with pytest.raises(DataError, match="nested more than 32 levels"):
-        cib.load_matrix(path)
+        cross_impact.load_matrix(path)
 
 
 @pytest.mark.parametrize(
@@ -278,7 +277,7 @@ def test_matrix_syntax_error_is_one_line(tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text("descriptors:\n  - name: [unclosed\n")
     with pytest.raises(DataError) as caught:
-        cib.load_matrix(path)
+        cross_impact.load_matrix(path)
     assert "\n" not in str(caught.value)
     assert caught.value.where.startswith("line ")
 

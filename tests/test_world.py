@@ -127,6 +127,28 @@ def test_bad_data_row_names_file_line_and_column(data_copy, file, column, value,
     assert re.search(re.escape(message), text)
 
 
+@pytest.mark.parametrize(
+    ("file", "column", "value"),
+    [
+        ("facts.csv", "unit", "EUR"),
+        ("facts.csv", "iso3", "XXX"),
+        ("trade.csv", "b", "ZZZ"),
+        ("rivalries.csv", "a", "XXX"),
+        ("judgements.csv", "position", "1"),
+        ("parameters.csv", "value", "9"),
+    ],
+)
+def test_the_line_named_counts_blank_lines(data_copy, file, column, value):
+    """A blank line before the bad row moves it to line 4: the error must say so."""
+    path = data_copy / file
+    _edit_csv(path, 3, column, value)
+    header, *rows = path.read_text().splitlines()
+    path.write_text("\n".join([header, "", *rows]) + "\n")
+    with pytest.raises(DataError) as caught:
+        analysis.load_world(data_copy)
+    assert caught.value.where.startswith("line 4, column"), str(caught.value)
+
+
 def test_duplicate_fact_is_rejected(data_copy):
     path = data_copy / "facts.csv"
     lines = path.read_text().splitlines()

@@ -22,7 +22,7 @@ from analysis.methods.capability import balance_ratio, bloc_shares, bloc_totals
 from analysis.methods.cib import (
     consistent_scenarios,
     impact_balances,
-    load_matrix,
+    matrix_from_document,
     succession,
 )
 from analysis.methods.polarisation import esteban_ray, esteban_ray_many, group_position
@@ -54,7 +54,7 @@ __all__ = [
     "impact_balances",
     "is_stable",
     "landscape",
-    "load_matrix",
+    "matrix_from_document",
     "morris_analysis",
     "partner_concentration",
     "prim",

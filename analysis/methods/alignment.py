@@ -159,11 +159,7 @@ def switch_gains(
     draw; the result has the sides' shape broadcast over the draws. No enumeration, so any
     number of actors.
     """
-    s, p, codes, may_stay_out, _ = _draws(sizes, propensity, sides, outside)
-    if outside is None and closed is None:
-        return _switch_gains(s, p, codes)
-    delta = _outside_distance(outside_distance)
-    return _move_gains(s, p, codes, may_stay_out, delta, closed)[0].max(axis=0)
+    return _best_gains(sizes, propensity, sides, outside, outside_distance, closed)[0]
 
 
 def would_move(
@@ -178,12 +174,17 @@ def would_move(
     move (beyond the rounding tolerance). Shapes as in `switch_gains`. `closed` ((..., n, 3)
     booleans, where given) shuts moves to a side for an actor: our extension for a bloc that
     will not admit it; the published model has every move open."""
+    gains, tolerance = _best_gains(sizes, propensity, sides, outside, outside_distance, closed)
+    return gains > tolerance
+
+
+def _best_gains(sizes, propensity, sides, outside, outside_distance, closed):
+    """Each actor's gain from its best move (`switch_gains`) and the rounding tolerance."""
     s, p, codes, may_stay_out, tolerance = _draws(sizes, propensity, sides, outside)
     if outside is None and closed is None:
-        return _switch_gains(s, p, codes) > tolerance
+        return _switch_gains(s, p, codes), tolerance
     delta = _outside_distance(outside_distance)
-    gains = _move_gains(s, p, codes, may_stay_out, delta, closed)[0]
-    return np.any(gains > tolerance, axis=0)
+    return _move_gains(s, p, codes, may_stay_out, delta, closed)[0].max(axis=0), tolerance
 
 
 def is_stable(

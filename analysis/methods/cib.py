@@ -30,7 +30,6 @@ Descriptors' own blocks (a descriptor acting on itself) are zero.
 from __future__ import annotations
 
 import math
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,11 +37,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.errors import DataError
-
-CIB_DIR = Path(__file__).resolve().parents[2] / "data" / "cib"
 
 #: Result columns of `consistent_scenarios`; no descriptor may take these names.
 RESULT_COLUMNS = ("inconsistency", "total_impact_score")
@@ -73,143 +69,7 @@ _STATE_KEYS = {"name", "label"}
 _IMPACT_KEYS = {"source", "target", "scores", "rationale"}
 
 
-# --------------------------------------------------------------------------- loading
-
-
-def matrix_path(matrix: str | Path, data_dir: str | Path | None = None) -> Path:
-    """A matrix id ('asia_security' -> <data>/cib/asia_security.yaml) or a path to a .yaml
-    file; `data_dir` defaults to the project's data/."""
-    text = str(matrix)
-    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
-        return Path(matrix)
-    folder = Path(data_dir) / "cib" if data_dir is not None else CIB_DIR
-    return folder / f"{text}.yaml"
-
-
-#: Largest matrix file read, in bytes (as `analysis.world.reading.MAX_YAML_BYTES`): room for
-#: a matrix 30 times the shipped one, parsed by pure-Python PyYAML in a few seconds.
-MAX_MATRIX_BYTES = 1024 * 1024
-#: Deepest nesting of lists and mappings (as `analysis.world.reading.MAX_YAML_DEPTH`); a
-#: matrix nests 4 levels.
-MAX_MATRIX_DEPTH = 32
-#: Most values the document may hold with every alias written out: aliases (`*name`) may
-#: repeat a source or a rationale, but not expand into a "billion laughs" document.
-MAX_MATRIX_VALUES = 1_000_000
-
-
-class _Refused(Exception):
-    def __init__(self, mark: Any, message: str) -> None:
-        super().__init__(message)
-        self.mark, self.message = mark, message
-
-
-class _MatrixLoader(yaml.SafeLoader):
-    """SafeLoader refusing duplicate keys, deep nesting, recursive aliases and documents that
-    aliases expand beyond MAX_MATRIX_VALUES.
-
-    The rules of `analysis.world.reading` (which methods may not import: methods and the data
-    layer are independent layers), except that an alias may repeat a list or mapping (a
-    matrix may share one `source` between entries) within the expansion budget: a duplicate
-    key would silently drop a judgement, deep nesting raises RecursionError, and unbounded
-    aliases expand exponentially.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._sizes: dict[int, int] = {}  # id(node) -> values in it, aliases expanded
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.CollectionStartEvent):
-            if self._depth >= MAX_MATRIX_DEPTH:
-                raise _Refused(event.start_mark, f"nested more than {MAX_MATRIX_DEPTH} levels deep")
-            self._depth += 1
-            try:
-                node = super().compose_node(parent, index)
-            finally:
-                self._depth -= 1
-        else:
-            node = super().compose_node(parent, index)
-        if isinstance(event, yaml.AliasEvent):
-            if id(node) not in self._sizes:
-                raise _Refused(event.start_mark, f"the alias '*{event.anchor}' refers to itself")
-            return node
-        if isinstance(node, yaml.ScalarNode):
-            size = 1
-        elif isinstance(node, yaml.SequenceNode):
-            size = 1 + sum(self._sizes[id(child)] for child in node.value)
-        else:
-            size = 1 + sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
-        if size > MAX_MATRIX_VALUES:
-            raise _Refused(
-                event.start_mark,
-                f"aliases expand the document beyond {MAX_MATRIX_VALUES:,} values (the limit)",
-            )
-        self._sizes[id(node)] = size
-        return node
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict:
-        if isinstance(node, yaml.MappingNode):
-            lines: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                line = key_node.start_mark.line + 1
-                try:
-                    if key in lines:
-                        raise _Refused(
-                            key_node.start_mark,
-                            f"duplicate key {key!r} (lines {lines[key]} and {line})",
-                        )
-                except TypeError:  # unhashable: SafeLoader reports it below
-                    continue
-                lines[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-def _read_yaml(path: Path) -> Any:
-    """The matrix file's YAML document; every OS, size, decode and parse problem is one
-    DataError naming the line and column where known."""
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise DataError(path, "", "is a directory; expected a file")
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            raise DataError(path, "", "is not a regular file; expected a YAML file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_MATRIX_BYTES + 1)
-    except FileNotFoundError:
-        raise DataError(path, "", "no such cross-impact matrix file") from None
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise DataError(path, "", f"cannot read the file ({reason.lower()})") from None
-    if len(data) > MAX_MATRIX_BYTES:
-        raise DataError(path, "", f"the file is larger than {MAX_MATRIX_BYTES:,} bytes (the limit)")
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DataError(path, f"line {line}", "not UTF-8 text; save the file as UTF-8") from None
-    loader = None
-    try:
-        loader = _MatrixLoader(text)
-        return loader.get_single_data()
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise DataError(path, f"line {line}", "a control character; expected text") from None
-    except _Refused as exc:
-        where = f"line {exc.mark.line + 1}, column {exc.mark.column + 1}"
-        raise DataError(path, where, exc.message) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = " ".join(str(exc.problem or exc.context or "").split())
-        raise DataError(path, where, f"not valid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise DataError(path, "", f"not valid YAML: {' '.join(str(exc).split())[:120]}") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
+# --------------------------------------------------------------------------- reading
 
 
 def _name(value: Any, path: Path, where: str, what: str) -> str:
@@ -350,10 +210,9 @@ def _read_impacts(
     return values, rationales
 
 
-def load_matrix(path: str | Path, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate a cross-impact matrix from YAML (see `_read_yaml` for the limits).
-
-    `path` is a .yaml file or a matrix id in data/cib/. Layout::
+def matrix_from_document(raw: object, path: str | Path) -> pd.DataFrame:
+    """Validate a cross-impact matrix document (the parsed YAML of the file `path`, read by
+    `analysis.model.cross_impact.load_matrix`) and build the matrix. Layout::
 
         id: somewhere              # optional metadata: id, title, kind, summary, source
         kind: judgement
@@ -381,8 +240,7 @@ def load_matrix(path: str | Path, data_dir: str | Path | None = None) -> pd.Data
     `summary`, `source`, `path`, `labels`, `rationales` ((source, target) cell -> text),
     `baseline` (a scenario dict, or None) and `baseline_note`.
     """
-    path = matrix_path(path, data_dir)
-    raw = _read_yaml(path)
+    path = Path(path)
     raw = _keys(raw, _TOP_KEYS, path, "top level")
     for key in ("descriptors", "impacts"):
         if key not in raw:

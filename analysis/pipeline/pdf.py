@@ -12,13 +12,13 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.errors import InputError
+from analysis.pipeline.files import write_atomic
 
 #: Where Chromium is looked for: these names on PATH, then these paths.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -97,19 +97,6 @@ def is_current(html: Path, pdf: Path, recorded: Mapping[str, str] | None) -> boo
     return pdf.exists() and html.exists() and recorded == record(html)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _print_all(executable: Path, jobs: dict[str, tuple[Path, Path]], report: PdfReport) -> None:
     """Print `jobs` (id -> (html, pdf)) with one browser, each page in a fresh context that
     runs no script and fetches nothing from the web."""
@@ -124,7 +111,7 @@ def _print_all(executable: Path, jobs: dict[str, tuple[Path, Path]], report: Pdf
                     context.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
                     page = context.new_page()
                     page.goto(html.resolve().as_uri(), wait_until="load")
-                    _write(pdf, page.pdf(**OPTIONS))
+                    write_atomic(pdf, page.pdf(**OPTIONS))
                     report.printed.append(ident)
                 except Exception as exc:  # one page failing must not stop the others
                     report.failed[ident] = f"{type(exc).__name__}: {exc}".splitlines()[0]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from analysis.errors import InputError
 from analysis.pipeline import cache
 from analysis.pipeline import pdf as pdf_edition
+from analysis.pipeline.files import write_atomic
 from analysis.pipeline.plan import (
     NOTEBOOKS,
     REPORTS,
@@ -242,20 +243,6 @@ def _run_dask(jobs: list[Job], scheduler: str) -> Iterator[JobResult]:
 # -- output -------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on `out` so two renders cannot interleave their writes."""
@@ -281,11 +268,6 @@ def _read(out: Path) -> dict:
     if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
         return {}
     return manifest
-
-
-def read_manifest(out: Path) -> dict[str, dict]:
-    """The previous render's briefs; a manifest of another version is ignored (a full render)."""
-    return _read(out).get("briefs", {})
 
 
 def _day(brief: Brief, out: Path) -> str:

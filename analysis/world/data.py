@@ -253,9 +253,12 @@ def _where(err: dict[str, Any]) -> tuple[str, str]:
     return (name if len(name) <= 80 else name[:77] + "...") or "(row)", err["msg"]
 
 
-def _read_csv(path: Path, model: type[_Row], key: str | list[str]) -> pd.DataFrame:
+def _read_csv(
+    path: Path, model: type[_Row], key: str | list[str]
+) -> tuple[pd.DataFrame, list[int]]:
     """Read a CSV through the reading boundary and validate each row; the first bad cell
-    raises a DataError naming its line (the line the record starts on) and column."""
+    raises a DataError naming its line (the line the record starts on) and column. Returns
+    the table and each row's line, for the checks that follow."""
     header, records = read_csv_rows(path, error=DataError, missing="file is missing")
     expected = list(model.model_fields)
     missing = [c for c in expected if c not in header and model.model_fields[c].is_required()]
@@ -287,7 +290,7 @@ def _read_csv(path: Path, model: type[_Row], key: str | list[str]) -> pd.DataFra
             f"line {second}, " + ", ".join(f"column '{k}'" for k in keys),
             f"duplicate entry (the same {'/'.join(keys)} as line {first})",
         )
-    return table
+    return table, [record.line for record in records]
 
 
 def _read_yaml_list(path: Path, model: type[_Row]) -> pd.DataFrame:
@@ -314,14 +317,19 @@ def _read_yaml_list(path: Path, model: type[_Row]) -> pd.DataFrame:
 
 
 def _check_codes(
-    path: Path, table: pd.DataFrame, column: str, known: set[str], what: str, offset: int = 2
+    path: Path,
+    table: pd.DataFrame,
+    lines: list[int],
+    column: str,
+    known: set[str],
+    what: str,
 ) -> None:
     """Every code in `column` (a string or a tuple of strings) must be in `known`."""
     for i, value in enumerate(table[column]):
         for code in value if isinstance(value, (tuple, list)) else (value,):
             if code not in known:
                 raise DataError(
-                    path, f"line {i + offset}, column '{column}'", f"unknown {what} {code!r}"
+                    path, f"line {lines[i]}, column '{column}'", f"unknown {what} {code!r}"
                 )
 
 
@@ -385,75 +393,77 @@ def load_world(
     root = Path(data_dir) if data_dir is not None else DATA_DIR
     p: Callable[[str], Path] = lambda name: root / name  # noqa: E731
 
-    actors = _read_csv(p("actors.csv"), ActorRow, "iso3")
+    actors, _ = _read_csv(p("actors.csv"), ActorRow, "iso3")
     codes = set(actors["iso3"])
 
-    facts = _read_csv(p("facts.csv"), FactRow, ["iso3", "indicator"])
-    _check_codes(p("facts.csv"), facts, "iso3", codes, "actor")
+    facts, facts_lines = _read_csv(p("facts.csv"), FactRow, ["iso3", "indicator"])
+    _check_codes(p("facts.csv"), facts, facts_lines, "iso3", codes, "actor")
     for i, row in facts.iterrows():
         unit = FACT_UNITS[row["indicator"]]
         if row["unit"] != unit:
             raise DataError(
                 p("facts.csv"),
-                f"line {i + 2}, column 'unit'",
+                f"line {facts_lines[i]}, column 'unit'",
                 f"{row['indicator']} must be in {unit!r} (got {row['unit']!r})",
             )
         if unit == "share" and row["value"] > 1:
             raise DataError(
                 p("facts.csv"),
-                f"line {i + 2}, column 'value'",
+                f"line {facts_lines[i]}, column 'value'",
                 f"a share must lie in [0, 1] (got {row['value']})",
             )
 
-    trade = _read_csv(p("trade.csv"), TradeRow, ["a", "b"])
-    _check_codes(p("trade.csv"), trade, "a", codes, "actor")
-    _check_codes(p("trade.csv"), trade, "b", codes, "actor")
+    trade, trade_lines = _read_csv(p("trade.csv"), TradeRow, ["a", "b"])
+    _check_codes(p("trade.csv"), trade, trade_lines, "a", codes, "actor")
+    _check_codes(p("trade.csv"), trade, trade_lines, "b", codes, "actor")
     pairs = trade.apply(lambda r: frozenset((r["a"], r["b"])), axis=1)
     for i, (a, b) in enumerate(zip(trade["a"], trade["b"], strict=True)):
         if a == b:
-            raise DataError(p("trade.csv"), f"line {i + 2}, column 'b'", "a dyad needs two actors")
+            raise DataError(
+                p("trade.csv"), f"line {trade_lines[i]}, column 'b'", "a dyad needs two actors"
+            )
     if pairs.duplicated().any():
-        line = int(pairs[pairs.duplicated()].index[0]) + 2
+        line = trade_lines[int(pairs.duplicated().to_numpy().argmax())]
         raise DataError(p("trade.csv"), f"line {line}, columns 'a','b'", "dyad listed twice")
 
-    groupings = _read_csv(p("groupings.csv"), GroupingRow, "id")
-    _check_codes(p("groupings.csv"), groupings, "members", codes, "member")
+    groupings, groupings_lines = _read_csv(p("groupings.csv"), GroupingRow, "id")
+    _check_codes(p("groupings.csv"), groupings, groupings_lines, "members", codes, "member")
 
     claims = _read_yaml_list(p("claims.yaml"), Claim)
     claim_ids = set(claims.index)
 
-    judgements = _read_csv(p("judgements.csv"), JudgementRow, "iso3")
-    _check_codes(p("judgements.csv"), judgements, "iso3", codes, "actor")
-    _check_codes(p("judgements.csv"), judgements, "claims", claim_ids, "claim")
+    judgements, judgements_lines = _read_csv(p("judgements.csv"), JudgementRow, "iso3")
+    _check_codes(p("judgements.csv"), judgements, judgements_lines, "iso3", codes, "actor")
+    _check_codes(p("judgements.csv"), judgements, judgements_lines, "claims", claim_ids, "claim")
     for i, row in judgements.iterrows():
         if not row["position_low"] <= row["position"] <= row["position_high"]:
             raise DataError(
                 p("judgements.csv"),
-                f"line {i + 2}, column 'position'",
+                f"line {judgements_lines[i]}, column 'position'",
                 "position must lie within [position_low, position_high]",
             )
     if missing := sorted(codes - set(judgements["iso3"])):
         raise DataError(p("judgements.csv"), "column 'iso3'", f"no judgement for actors {missing}")
 
-    parameters = _read_csv(p("parameters.csv"), ParameterRow, "name")
-    _check_codes(p("parameters.csv"), parameters, "claims", claim_ids, "claim")
+    parameters, parameters_lines = _read_csv(p("parameters.csv"), ParameterRow, "name")
+    _check_codes(p("parameters.csv"), parameters, parameters_lines, "claims", claim_ids, "claim")
     for i, row in parameters.iterrows():
         if not row["low"] <= row["value"] <= row["high"]:
             raise DataError(
                 p("parameters.csv"),
-                f"line {i + 2}, column 'value'",
+                f"line {parameters_lines[i]}, column 'value'",
                 "value must lie within [low, high]",
             )
 
-    focus = _read_csv(p("focus.csv"), FocusRow, "role")
-    _check_codes(p("focus.csv"), focus, "iso3", codes, "actor")
-    _check_codes(p("focus.csv"), focus, "claims", claim_ids, "claim")
+    focus, focus_lines = _read_csv(p("focus.csv"), FocusRow, "role")
+    _check_codes(p("focus.csv"), focus, focus_lines, "iso3", codes, "actor")
+    _check_codes(p("focus.csv"), focus, focus_lines, "claims", claim_ids, "claim")
     if missing := sorted({"isolation", "dependence"} - set(focus["role"])):
         raise DataError(p("focus.csv"), "column 'role'", f"no actor for roles {missing}")
 
-    rivalries = _read_csv(p("rivalries.csv"), RivalryRow, ["a", "b", "kind"])
-    _check_codes(p("rivalries.csv"), rivalries, "a", codes, "actor")
-    _check_codes(p("rivalries.csv"), rivalries, "b", codes, "actor")
+    rivalries, rivalries_lines = _read_csv(p("rivalries.csv"), RivalryRow, ["a", "b", "kind"])
+    _check_codes(p("rivalries.csv"), rivalries, rivalries_lines, "a", codes, "actor")
+    _check_codes(p("rivalries.csv"), rivalries, rivalries_lines, "b", codes, "actor")
     alignment = _read_alignment(p("alignment.yaml"), codes)
 
     implications = _read_yaml_list(p("implications.yaml"), Implication)
