@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=10_000,
         help="number of draws (default 10,000); at most what fits in --max-memory by the "
         "memory estimate (README, 'Bad input'): for the shipped scenarios (12 inputs, 16 "
-        "actors) about 2 million draws with the default 2 GiB on 2 cores",
+        "actors) about 2.4 million draws with the default 2 GiB on 2 cores",
     )
     sweep_cmd.add_argument(
         "--max-memory",

@@ -140,3 +140,39 @@ def test_sums_without_per_draw_matrices_equal_the_full_propensity(world, nato):
         for v, fast in zip(vectors, alignment.weighted_sums(s, vectors), strict=True):
             slow = np.einsum("nkj,nj->nk", full, np.broadcast_to(v, (40, len(s.base.actors))))
             assert np.allclose(fast, slow, rtol=1e-12, atol=1e-14)
+
+
+def test_gains_of_a_fixed_split_equal_those_from_the_weighted_sums(world, nato):
+    """With the same split and sizes in every draw the engine weighs each open move's gain
+    directly (`split_gains`); it equals the gains from the weighted sums a, b, c (the path for
+    splits that vary per draw), with varying positions, trade, weights, outside distance and a
+    judged override, and again from the weights kept for the next block."""
+    from analysis.methods.alignment import best_gains_from_sums, side_vectors
+    from analysis.world.data import PropensityOverride
+
+    settings = world.alignment.model_copy(
+        update={"overrides": [PropensityOverride(a="KOR", b="JPN", propensity=-0.3, rationale="t")]}
+    )
+    changed = dataclasses.replace(world, alignment=settings)
+    base = prepare(changed, nato)
+    draws = analysis.model.sampling.sample(nato, changed, 60, seed=4)
+    draws["judgements.USA.position"] = np.linspace(40, 90, 60)
+    varied = {
+        "alignment.position_weight": np.linspace(0.5, 2, 60),
+        "alignment.trade_weight": np.linspace(0.5, 4, 60),
+        "alignment.rivalry_weight": np.linspace(0.2, 1, 60),
+        "alignment.outside_distance": np.linspace(0.2, 0.8, 60),
+    }
+    for extra in ({}, varied, {"alignment.outside_distance": np.full(60, 0.3)}):
+        for _ in range(2):
+            s = state(base, draws.assign(**extra))
+            size, side = alignment.sizes(s), alignment.sides(s)
+            x, o = side_vectors(side)
+            a, b, c = alignment.weighted_sums(s, [size * np.ones_like(x), size * x, size * o])
+            delta = s.parameter("alignment.outside_distance")
+            slow = best_gains_from_sums(
+                a, b, c, side, alignment.open_outside(s), delta, base.closed
+            )
+            fast = alignment.split_gains(s, size, side)
+            np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=1e-12)
+            assert (np.isinf(fast) == np.isinf(slow)).all()

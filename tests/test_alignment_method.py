@@ -447,3 +447,30 @@ def test_bad_sides_and_masks_are_rejected():
         al.landscape(s, p, outside=np.ones(3, dtype=bool), outside_distance=1.5)
     with pytest.raises(ValueError, match="one model"):
         al.landscape(np.ones((2, 3)), p)
+
+
+# ----------------------------------------------------------- gains as weights on the sums
+
+
+@pytest.mark.parametrize("delta", [0.25, 0.5, 0.8])
+def test_move_weights_give_the_gain_of_every_open_move(delta):
+    """F_now - F_target from `move_weights` (a linear function of the mover's sums by side)
+    equals `gains_from_sums` on every open move, with outsiders, a barred side and delta."""
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n = int(rng.integers(2, 8))
+        sizes, p = random_model(rng, n)
+        outside = rng.random(n) < 0.5
+        sides = np.where(outside & (rng.random(n) < 0.5), OUT, rng.integers(0, 2, n))
+        closed = rng.random((n, 3)) < 0.2
+        movers, targets, plain, per_delta = al.move_weights(sides, outside, closed)
+        # A_g(k) = sum_j s_j p_kj over the actors j on side g (p_kk = 0 in random_model)
+        by_side = np.stack([(p * (sizes * (sides == g))).sum(axis=1) for g in range(3)])
+        gains = ((plain + delta * per_delta) * by_side[:, movers].T).sum(axis=1)
+        x, o = al.side_vectors(sides)
+        a, b, c = (al._weighted_sum(p, v) for v in (sizes, sizes * x, sizes * o))
+        expected = al.gains_from_sums(a, b, c, sides, outside, delta, closed)
+        np.testing.assert_allclose(gains, expected[targets, movers], rtol=1e-12, atol=1e-12)
+        opened = np.nonzero(np.isfinite(expected).T)  # (actors, targets) of the open moves
+        assert sorted(zip(movers, targets, strict=True)) == sorted(zip(*opened, strict=True))
+        assert list(movers) == sorted(movers)  # by mover, then target

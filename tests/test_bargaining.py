@@ -64,6 +64,37 @@ def test_vectorised_over_draws_matches_single_calls():
         bg.weighted_median([1.0, 2.0], [-1.0, 1.0], 1.0)
 
 
+def test_median_of_draws_that_vary_few_positions_matches_each_draw():
+    """Draws that share their weights and vary few positions skip the sort; the median is
+    still each draw's own, also where positions tie, where a weight is zero, where the
+    cumulative weight is exactly one half, and with the varying actors named or found."""
+    rng = np.random.default_rng(5)
+    fixed = np.array([10.0, 20.0, 20.0, 30.0, 50.0, 60.0, 75.0, 90.0])
+    x = np.tile(np.concatenate([fixed, [0.0, 0.0, 0.0]]), (600, 1))
+    x[:, 8:] = rng.choice([5.0, 20.0, 45.0, 50.0, 99.0, rng.uniform(0, 100)], (600, 3))
+    x[:300, 8:] = rng.uniform(0, 100, (300, 3))
+    cap = np.array([1.0, 2.0, 0.0, 1.0, 3.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0])  # total 16
+    sal = np.ones(11)
+    for varying in (None, [8, 9, 10]):
+        med = bg.weighted_median(x, cap, sal, varying=varying)
+        assert med.shape == (600,)
+        for i in range(600):
+            assert med[i] == bg.weighted_median(x[i], cap, sal), i
+    half = np.tile([10.0, 20.0, 60.0, 70.0], (4, 1))  # weights 1, 1, 1, 1: W(20) = 2 = half
+    half[:, 0] = [10.0, 15.0, 40.0, 80.0]
+    assert list(bg.weighted_median(half, np.ones(4), 1.0)) == [20.0, 20.0, 40.0, 60.0]
+    assert np.isnan(bg.weighted_median(x, np.zeros(11), sal)).all()
+
+
+def test_one_row_of_weights_serves_every_draw():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 100, (50, 6))
+    cap, sal = rng.uniform(0, 1, 6), rng.uniform(0.1, 1, 6)
+    mean = bg.weighted_mean(x, cap, sal)
+    np.testing.assert_allclose(mean, (x * cap * sal).sum(axis=1) / (cap * sal).sum(), rtol=1e-14)
+    assert np.isnan(bg.weighted_mean(x, np.zeros(6), sal)).all()
+
+
 # ---------------------------------------------------------------- KTAB reference run
 
 

@@ -145,3 +145,71 @@ def test_constant_indicators_shortcut_equals_the_full_evaluation(world):
         assert np.allclose(fast[key], full[key], equal_nan=True), key
     fixed = measure(state(base, draws[["trade.disruption_factor"]]))
     assert fixed["alliance_size"].nunique() == 1 and fixed["trade_at_risk_usd"].nunique() > 1
+
+
+def test_a_prepared_scenario_is_kept_per_world_and_read_only(world):
+    from analysis.model.engine import prepare, prepared
+
+    scenario = analysis.load_scenario("asian-nato", world)
+    base = prepared(world, scenario)
+    assert prepared(world, scenario) is base
+    again = analysis.load_scenario("asian-nato", world)  # equal, but another object
+    assert prepared(world, again) is not base
+    other = analysis.load_world()
+    assert prepared(other, scenario) is not base
+    fresh = prepare(world, scenario)
+    for name in ("positions", "reported", "sigma", "overrides"):
+        assert np.array_equal(getattr(base, name), getattr(fresh, name), equal_nan=True)
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(base, name)[0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        base.figures["cinc"][0] = 1.0
+
+
+def test_blocks_cover_the_draws_in_nearly_equal_parts():
+    from analysis.model.evaluation import blocks
+
+    assert blocks(10, 4) == [(0, 3), (3, 6), (6, 10)]
+    assert blocks(8, 8) == [(0, 8)] and blocks(1, 8) == [(0, 1)]
+    # two cores share a design of a few thousand draws, in halves of at least MIN_BLOCK
+    assert blocks(10_000, 16_384) == [(0, 5000), (5000, 10_000)]
+    assert blocks(8000, 16_384) == [(0, 8000)]
+    spans = blocks(1_000_003, 8192)
+    assert spans[0][0] == 0 and spans[-1][1] == 1_000_003
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert {stop - start for start, stop in spans} <= {8130, 8131}
+
+
+def test_many_draws_in_blocks_on_every_core_equal_one_pass(world, monkeypatch):
+    """evaluate() splits designs of more than BLOCK draws into blocks evaluated in threads;
+    the table equals one pass over all draws (constant indicators computed once), row by row
+    and with the design's index, also with per-draw blocs and weights."""
+    from analysis.model import evaluation
+    from analysis.model.engine import prepare, state
+
+    monkeypatch.setattr(evaluation, "BLOCK", 40)
+    scenario = analysis.load_scenario("asian-nato", world)
+    draws = analysis.model.sampling.sample(scenario, world, 130, seed=3)
+    draws.index = pd.RangeIndex(1000, 1130)
+    keys = [k for k in analysis.INDICATORS if not analysis.INDICATORS[k].iterative]
+    for extra in ({}, {"bloc.PHL": ["alliance", "others"] * 65, "polarisation.alpha": 1.3}):
+        design = draws.assign(**extra)
+        blocked = evaluate(world, scenario, design, keys=keys)
+        whole = evaluation.measure(state(prepare(world, scenario), design), keys)
+        assert list(blocked.index) == list(design.index) and list(blocked.columns) == keys
+        np.testing.assert_allclose(blocked.to_numpy(), whole.to_numpy(), rtol=1e-12)
+
+
+def test_a_design_given_as_columns_is_the_same_state(world):
+    from analysis.model.engine import columns_of, prepare, state, state_of
+
+    scenario = analysis.load_scenario("asian-nato", world)
+    draws = analysis.model.sampling.sample(scenario, world, 20, seed=1)
+    draws["bloc.PHL"] = ["alliance", "rivals"] * 10
+    base = prepare(world, scenario)
+    one, other = state(base, draws), state_of(base, columns_of(draws), 20)
+    for name in ("positions", "salience", "alliance", "rivals"):
+        assert np.array_equal(getattr(one, name), getattr(other, name))
+    assert one.varied == other.varied == frozenset(draws.columns)
+    assert one.figures["milex_usd"].shape == (20, len(base.actors))
+    assert not one.salience.flags.writeable  # no draw varies it: a view of the base's row

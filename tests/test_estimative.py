@@ -145,3 +145,24 @@ def test_a_premise_is_about_its_own_actor(world):
     assert split.gains.loc["PRK", "move"] == "alliance" and split.gains.loc["PRK", "gain"] > 0
     assert at["joins"]["prk-stays-out"] < 0.2
     assert at["nato"]["prk-stays-out"] > 0.95
+
+
+def test_pages_of_a_render_share_judgements_through_the_shared_folder(world, tmp_path, monkeypatch):
+    from analysis.model import shared
+
+    scenario = analysis.load_scenario("korea-hedges", world)
+    alone = estimative.judgements(scenario, world, draws=200, seed=7)
+    monkeypatch.setenv(shared.FOLDER, str(tmp_path))
+    first = estimative.judgements(scenario, world, draws=200, seed=7)
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("computed again although it was shared")
+
+    monkeypatch.setattr(estimative, "_judgements", fail)
+    again = estimative.judgements(scenario, world, draws=200, seed=7)
+    for table in (first, again):
+        assert table.drop(columns="driver").equals(alone.drop(columns="driver"))
+        assert list(map(repr, table["driver"])) == list(map(repr, alone["driver"]))
+    with pytest.raises(AssertionError, match="computed again"):  # other inputs: not shared
+        estimative.judgements(scenario, world, draws=200, seed=8)

@@ -126,6 +126,41 @@ def test_esteban_ray_no_polarisation_without_distance():
     assert polarisation.esteban_ray([40, 40, 40], [0.2, 0.3, 0.5]) == 0.0
 
 
+@pytest.mark.parametrize("alpha", [0.25, 1.0, 1.6])
+def test_esteban_ray_for_many_draws_with_one_exponent_matches_each_draw(alpha):
+    """One exponent for every draw: draws whose uncertain positions meet no other actor's take
+    a shortcut, the others are pooled; both equal the single formula, with the uncertain
+    actors found or named."""
+    rng = np.random.default_rng(9)
+    shares = rng.random(7)
+    shares /= shares.sum()
+    y = np.tile([0.1, 0.3, 0.3, 0.6, 0.9, 0.0, 0.0], (400, 1))
+    y[:, 5:] = rng.uniform(0, 1, (400, 2))
+    y[::3, 5] = rng.choice([0.1, 0.3, 0.9], 134)  # on a fixed actor's position
+    y[::4, 6] = y[::4, 5]  # on each other's
+    for varying in (None, [5, 6]):
+        got = polarisation.esteban_ray_many(y, shares, alpha, varying=varying)
+        want = [polarisation.esteban_ray(row, shares, alpha) for row in y]
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_bloc_totals_and_region_in_one_pass():
+    values = np.stack([MILEX, MILEX * 2, GDP])
+    for members in (ALLIANCE, np.stack([ALLIANCE, RIVALS, ~ALLIANCE])):
+        ours, theirs, region = capability.bloc_totals_and_region(values, members, RIVALS)
+        assert ours.tolist() == capability.bloc_totals(values, members).tolist()
+        assert theirs.tolist() == capability.bloc_totals(values, RIVALS).tolist()
+        assert region.tolist() == np.nansum(values, axis=-1).tolist()
+    assert capability.bloc_totals(MILEX, ALLIANCE) == 6.0  # C's missing figure adds nothing
+    draws = np.tile(MILEX, (5, 1))
+    draws[:, 1] = [0.0, 1.0, 2.0, 3.0, np.nan]  # only B's figure varies, once missing
+    named = capability.bloc_totals_and_region(draws, ALLIANCE, RIVALS, varying=[1])
+    found = capability.bloc_totals_and_region(draws, ALLIANCE, RIVALS)
+    for one, other in zip(named, found, strict=True):
+        np.testing.assert_allclose(one, other, rtol=1e-15)
+    assert named[0].tolist() == [4.0, 5.0, 6.0, 7.0, 4.0]
+
+
 @pytest.mark.parametrize(
     ("positions", "shares", "alpha", "message"),
     [

@@ -63,8 +63,9 @@ def test_scenario_notebook_matches_golden_run():
             "/cells/*/metadata/execution",
             "/cells/*/execution_count",
             "/cells/*/outputs/*/execution_count",
-            # Charts are compared as the data behind them (tables); PNG bytes vary by platform.
+            # Charts are compared as the data behind them (tables); image bytes vary by platform.
             "/cells/*/outputs/*/data/image/png",
+            "/cells/*/outputs/*/data/image/svg+xml",
         ),
         diff_replace=(
             ("/cells/*/outputs", r"rendered \d{4}-\d\d-\d\d \d\d:\d\d UTC", "rendered DATE"),

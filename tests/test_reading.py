@@ -540,3 +540,15 @@ def test_mutated_csv_reads_or_raises_one_input_error(tmp_path, data, table):
     assert all(
         list(row) == header and all(isinstance(v, str) for v in row.values()) for row in rows
     )
+
+
+def test_a_file_read_again_gives_an_equal_independent_copy(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("a: [1, 2]\nb: {c: x}\n")
+    first = load_yaml(path)
+    first["a"].append(3)
+    second = load_yaml(path)
+    assert second == {"a": [1, 2], "b": {"c": "x"}}
+    path.write_text("a: 1\na: 2\n")  # a changed file is parsed again, and its error reported
+    with pytest.raises(InputError, match="duplicate key"):
+        load_yaml(path)

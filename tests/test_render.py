@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def test_every_scenario_gets_a_brief_and_the_index_links_them(rendered, world):
         title = analysis.load_scenario(ident, world).title
         assert html.escape(title, quote=False) in page or html.escape(title) in page
         assert "Key judgements" in page and "Provenance" in page
-        assert re.search(r'<img[^>]+src="data:image/png;base64,', page)  # charts embedded
+        assert re.search(r'<img[^>]+src="data:image/svg\+xml;base64,', page)  # charts embedded
         assert "load_world" not in page  # code hidden
         assert f'href="{ident}.html"' in index
     manifest = json.loads((out / "_manifest.json").read_text())["briefs"]
@@ -59,7 +60,7 @@ def test_overview_notebooks_are_rendered_and_linked(rendered):
     assert "<h2>Overview</h2>" in index
     actors = (out / "01_actors.html").read_text()
     assert "Who is who in Asian security" in actors and "North Korea" in actors
-    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', actors)) >= 4
+    assert len(re.findall(r'<img[^>]+src="data:image/svg\+xml;base64,', actors)) >= 4
     compare = (out / "03_compare.html").read_text()
     assert "Every scenario side by side" in compare
     for ident in ("status-quo", "china-joins", "korea-hedges"):
@@ -301,3 +302,38 @@ def test_briefs_hand_their_index_row_to_the_renderer(rendered):
     assert rows and all(b.headline and b.labels and b.judgements for b in rows.values())
     index = (out / "index.html").read_text()
     assert rows["asian-nato"].labels["alliance_size"] in index
+
+
+def test_kernels_side_by_side_are_forked_from_one_zygote_that_ends_with_them(tmp_path):
+    probe = notebook(tmp_path / "p.ipynb", "value = 0", "import os\nprint(os.getppid())")
+    kernels = render_module.launch_kernels(tmp_path, 2)
+    try:
+        parents = set()
+        for i, kernel in enumerate(kernels):
+            nb = kernel.execute(nbformat.read(probe, as_version=4), {}, tmp_path / f"{i}.ipynb")
+            parents.add(int(nb.cells[-1].outputs[0]["text"]))
+        (zygote,) = parents  # both kernels are children of one process, the zygote
+        command = Path(f"/proc/{zygote}/cmdline").read_bytes().split(b"\0")
+        assert b"analysis.pipeline.zygote" in command
+    finally:
+        for kernel in kernels:
+            kernel.shutdown()
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{zygote}").exists():  # it exits once the last kernel has shut down
+        assert time.monotonic() < deadline, "the zygote outlived its kernels"
+        time.sleep(0.1)
+
+
+def test_compare_page_runs_after_the_briefs_it_reuses():
+    from analysis.pipeline.plan import AFTER_BRIEFS, Job, run_order
+
+    def job(notebook):
+        return Job(Path(notebook).stem, str(notebook), {}, "", "")
+
+    jobs = [job(NOTEBOOKS / f"{stem}.ipynb") for stem in render_module.REPORTS]
+    jobs.insert(2, job(render_module.SCENARIO_NOTEBOOK))
+    ordered = [Path(j.notebook).stem for j in run_order(jobs)]
+    assert ordered[-len(AFTER_BRIEFS) :] == list(AFTER_BRIEFS)
+    assert ordered.index("02_scenario") > max(
+        ordered.index(s) for s in render_module.REPORTS if s not in AFTER_BRIEFS
+    )

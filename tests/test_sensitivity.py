@@ -220,7 +220,7 @@ def test_sobol_chart_states_the_indices(world, nato):
     share = table.loc["trade.disruption_factor", "ST"]
     assert f"the share of cross-bloc trade at risk: total {share:.0%}" in chart.alt
     assert "China's position (judgement): total 0%" in chart.alt
-    assert chart.png and "Sobol'" in chart.caption
+    assert chart.svg and "Sobol'" in chart.caption
 
 
 def test_percentile_table_and_distribution_chart(world, nato):
@@ -235,4 +235,4 @@ def test_percentile_table_and_distribution_chart(world, nato):
     assert table.iloc[1, 1].startswith(f"{100 * median:+.1f}%")
     assert " bn (" in table.iloc[0, 0]
     chart = show.distribution_chart(sweeps, ["trade_at_risk_usd", "arms_spending_growth"])
-    assert table.iloc[1, 1] in chart.alt and chart.png
+    assert table.iloc[1, 1] in chart.alt and chart.svg

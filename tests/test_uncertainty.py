@@ -173,3 +173,66 @@ def test_bad_uncertainty_is_rejected_before_anything_runs(tmp_path, world, entry
 def test_draws_must_be_positive(world, nato, draws):
     with pytest.raises(ValueError, match="draws must be a positive whole number"):
         unc.sweep(nato, world, draws, seed=1)
+
+
+def test_latin_hypercube_columns_are_drawn_one_by_one_from_children_of_the_seed(world, nato):
+    """The documented scheme: input i (names sorted) takes scipy's one-dimensional Latin
+    hypercube from the i-th child of SeedSequence(seed), mapped through its distribution;
+    the same design whatever the number of threads."""
+    from scipy.stats import qmc
+
+    design = unc.sample(nato, world, 500, seed=9)
+    inputs = unc.uncertain_inputs(nato, world)
+    names = sorted(inputs)
+    assert list(design.columns) == names
+    children = np.random.SeedSequence(9).spawn(len(names))
+    for name, child in zip(names, children, strict=True):
+        u = qmc.LatinHypercube(d=1, seed=np.random.default_rng(child)).random(500)[:, 0]
+        assert np.array_equal(design[name].to_numpy(), unc.quantile(inputs[name], u)), name
+
+
+def test_the_design_does_not_depend_on_the_number_of_threads(world, nato, monkeypatch):
+    many = unc.sample(nato, world, 300, seed=4)
+    monkeypatch.setattr(unc.os, "cpu_count", lambda: 1)
+    pd.testing.assert_frame_equal(unc.sample(nato, world, 300, seed=4), many, check_exact=True)
+
+
+def test_quantiles_follow_the_closed_forms_exactly():
+    from scipy import special
+
+    u = np.random.default_rng(1).random(200_003)  # more than one chunk of CDF_CHUNK
+    low, mode, high = 0.1, 0.25, 0.9
+    width, split = high - low, (mode - low) / (high - low)
+    triangular = np.where(
+        u < split,
+        low + np.sqrt(u * width * (mode - low)),
+        high - np.sqrt((1 - u) * width * (high - mode)),
+    )
+    lo, hi = special.ndtr(-5 / 3), special.ndtr(5)
+    normal = np.clip(5 + 3 * special.ndtri(lo + u * (hi - lo)), 0, 20)
+    cases = {
+        "uniform": (Distribution(uniform=[0.1, 0.3]), 0.1 + u * (0.3 - 0.1)),
+        "triangular": (Distribution(triangular=[low, mode, high]), triangular),
+        "normal": (Distribution(normal={"mean": 5, "sd": 3, "low": 0, "high": 20}), normal),
+    }
+    for name, (dist, expected) in cases.items():
+        got = unc.quantile(dist, u)
+        assert np.array_equal(got, expected), name
+        assert np.array_equal(u, np.random.default_rng(1).random(200_003))  # u left as it was
+
+
+def test_a_sweep_table_is_its_design_and_the_evaluation_of_it(tmp_path, world):
+    """Inputs and outcomes share one array in a local sweep; the table is still the design,
+    a bloc choice in its place among the inputs, then the outcomes of evaluating it."""
+    path = write(
+        tmp_path, "choosy", extends="asian-nato",
+        uncertainty={"bloc.PHL": {"choice": ["alliance", "others"], "rationale": "r"}},
+    )  # fmt: skip
+    scenario = analysis.load_scenario(path, world)
+    table = unc.sweep(scenario, world, 400, seed=5)
+    design = unc.sample(scenario, world, 400, seed=5)
+    pd.testing.assert_frame_equal(table[list(design.columns)], design, check_exact=True)
+    assert list(table.columns) == list(design.columns) + list(SWEPT)
+    assert set(table["bloc.PHL"]) == {"alliance", "others"}
+    outcomes = evaluate(world, scenario, design, keys=list(SWEPT))
+    pd.testing.assert_frame_equal(table[list(SWEPT)], outcomes, rtol=1e-12)

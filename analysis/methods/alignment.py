@@ -415,6 +415,40 @@ def best_gains_from_sums(
     return now - lowest
 
 
+#: F_k with actor k on each side (rows: FIRST, SECOND, OUTSIDE) as weights on its sums by
+#: side A_g = sum_(j != k on side g) s_j p_kj (columns: g = FIRST, SECOND, OUTSIDE): d_kj is 1
+#: across the two coalitions, delta between a coalition member and an outsider and 0 on the
+#: same side, so F_k = A_SECOND + delta A_OUTSIDE in FIRST, A_FIRST + delta A_OUTSIDE in
+#: SECOND and delta (A_FIRST + A_SECOND) outside; the weights are PLAIN + delta * PER_DELTA.
+_SIDE_PLAIN = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+_SIDE_PER_DELTA = np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
+
+
+def move_weights(
+    sides: np.ndarray, outside: np.ndarray, closed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The open moves of one configuration, and each move's gain as weights on the mover's
+    sums by side.
+
+    Returns `movers` and `targets` (one entry per open move, ordered by mover, then target)
+    and two (moves, 3) arrays `plain`, `per_delta`: the fall in the mover k's frustration,
+    F_k now minus F_k on the target side (others fixed), is sum_g (plain[m, g] + delta
+    per_delta[m, g]) A_g with A_g = sum_(j != k on side g) s_j p_kj (sides g = FIRST, SECOND,
+    OUTSIDE). For one configuration the gains are thus linear in the propensities: a caller
+    that has many draws of p (and one configuration) can sum each draw's p_kj with fixed
+    weights instead of building every draw's frustrations. The same gains as
+    `gains_from_sums` on the open moves; `outside` and `closed` as there."""
+    codes = np.asarray(sides).astype(np.int8)
+    if codes.ndim != 1:
+        raise ValueError("move_weights takes one configuration: sides of shape (n,)")
+    targets, movers = np.nonzero(_open_moves(codes, np.asarray(outside, dtype=bool), closed))
+    order = np.lexsort((targets, movers))
+    movers, targets = movers[order], targets[order]
+    now = codes[movers]
+    plain = _SIDE_PLAIN[now] - _SIDE_PLAIN[targets]
+    return movers, targets, plain, _SIDE_PER_DELTA[now] - _SIDE_PER_DELTA[targets]
+
+
 def _tolerance(s: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Per draw, the gain below which a move counts as a tie (see RELATIVE_TOLERANCE)."""
     return (RELATIVE_TOLERANCE * scale * s.sum(axis=-1))[..., None]

@@ -46,11 +46,15 @@ _HALF_SLACK = 1e-12
 
 
 def _weights(positions: np.ndarray, capability: ArrayLike, salience: ArrayLike) -> np.ndarray:
+    """capability x salience, checked and broadcast against the positions; left as one row
+    (actors,) when the positions have a leading axis of draws that all share it."""
     w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
-    w = np.broadcast_to(w, np.broadcast_shapes(w.shape, positions.shape))
+    shape = np.broadcast_shapes(w.shape, positions.shape)
     if np.any(w < 0):
         raise ValueError("capability and salience must be non-negative")
-    return w
+    if positions.ndim > 1 and w.ndim <= 1 and positions.shape[-1] == shape[-1]:
+        return np.broadcast_to(w, shape[-1:])
+    return np.broadcast_to(w, shape)
 
 
 def weighted_mean(positions: ArrayLike, capability: ArrayLike, salience: ArrayLike) -> np.ndarray:
@@ -62,13 +66,22 @@ def weighted_mean(positions: ArrayLike, capability: ArrayLike, salience: ArrayLi
     """
     x = np.asarray(positions, dtype=float)
     w = _weights(x, capability, salience)
-    x = np.broadcast_to(x, w.shape)
+    if w.ndim < x.ndim:  # one row of weights for every draw: a matrix-vector product
+        weighted = x @ w
+    else:
+        weighted = (w * np.broadcast_to(x, w.shape)).sum(axis=-1)
     total = w.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray((w * x).sum(axis=-1) / total)
+        return np.asarray(weighted / total)
 
 
-def weighted_median(positions: ArrayLike, capability: ArrayLike, salience: ArrayLike) -> np.ndarray:
+def weighted_median(
+    positions: ArrayLike,
+    capability: ArrayLike,
+    salience: ArrayLike,
+    *,
+    varying: ArrayLike | None = None,
+) -> np.ndarray:
     """Capability × salience weighted median position (Black 1948), over the last axis.
 
     The median is the smallest position at which the cumulative weight, counted from the
@@ -77,11 +90,22 @@ def weighted_median(positions: ArrayLike, capability: ArrayLike, salience: Array
     *lower* weighted median ``x_k`` — deterministic, and the Condorcet winner of the pairwise
     contests among the actors' positions whenever one exists. Shapes as in
     :func:`weighted_mean`; ``nan`` where the total weight is zero. Sorting along the last axis
-    and one cumulative sum make a million draws of 16 actors a fraction of a second.
+    and one cumulative sum make a million draws of 16 actors a fraction of a second; draws
+    that share their weights and vary few positions skip the sort (`_median_of_few_varying`).
+    ``varying`` (the indices of the actors whose position may differ between draws, where the
+    caller knows them; the others must be the same in every draw) saves looking for them.
     """
     x = np.asarray(positions, dtype=float)
     w = _weights(x, capability, salience)
-    x = np.broadcast_to(x, w.shape)
+    if w.ndim < x.ndim == 2:
+        if varying is None:
+            moving = ~np.all(x == x[:1], axis=0)
+        else:
+            moving = np.isin(np.arange(x.shape[-1]), np.asarray(varying, dtype=int))
+        if 2 * np.count_nonzero(moving) <= x.shape[-1]:
+            return _median_of_few_varying(x, w, moving)
+    x = np.broadcast_to(x, np.broadcast_shapes(x.shape, w.shape))
+    w = np.broadcast_to(w, x.shape)
     order = np.argsort(x, axis=-1)
     xs = np.take_along_axis(x, order, axis=-1)
     cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
@@ -90,6 +114,45 @@ def weighted_median(positions: ArrayLike, capability: ArrayLike, salience: Array
     k = np.argmax(reached, axis=-1)[..., None]
     median = np.take_along_axis(xs, k, axis=-1)[..., 0]
     return np.asarray(np.where(total[..., 0] > 0, median, np.nan))
+
+
+def _median_of_few_varying(x: np.ndarray, w: np.ndarray, varying: np.ndarray) -> np.ndarray:
+    """`weighted_median` of each row of x (draws, actors) with the weights w (actors,) of
+    every draw, where only the columns `varying` differ between draws.
+
+    The median is the smallest position c among the actors' with W(c) >= half the total,
+    W(c) the weight of the actors at or below c: the same position the sorted cumulative sum
+    reaches first (within a run of equal positions the run's last cumulative weight is W).
+    The fixed actors' part of W comes from one sort of their positions; only the few varying
+    actors are compared draw by draw."""
+    steady = x[0, ~varying]
+    order = np.argsort(steady, kind="stable")
+    fs = steady[order]  # the fixed positions, ascending
+    below_fixed = np.concatenate(([0.0], np.cumsum(w[~varying][order])))
+    xv, wv = x[:, varying].T, w[varying]  # varying actors x draws
+    total = w.sum()
+    half = total * (0.5 - _HALF_SLACK)
+
+    def added(c: np.ndarray) -> np.ndarray:
+        """The varying actors' weight at or below positions c (candidates x draws), in one
+        matrix product (each adds its weight where it lies at or below c)."""
+        shape = np.broadcast_shapes(c.shape, xv.shape[1:])
+        if not wv.size:
+            return np.zeros(shape)
+        at_or_below = (xv[:, None, :] <= c).reshape(wv.size, -1).astype(float)
+        return (wv @ at_or_below).reshape(shape)
+
+    # W at each fixed position (the cumulative weight up to the last equal one): it grows
+    # with the position, so the lowest fixed position that reaches half comes after all those
+    # that do not (sums of nonnegative terms in one order round monotonically too)
+    on_fixed = below_fixed[np.searchsorted(fs, fs, side="right")][:, None] + added(fs[:, None])
+    short = np.count_nonzero(on_fixed < half, axis=0)
+    lowest_fixed = np.append(fs, np.inf)[short]
+    # W at each varying position
+    on_varying = below_fixed[np.searchsorted(fs, xv, side="right")] + added(xv)
+    lowest = np.where(on_varying >= half, xv, np.inf).min(axis=0, initial=np.inf)
+    np.minimum(lowest, lowest_fixed, out=lowest)
+    return np.asarray(np.where(total > 0, lowest, np.nan))
 
 
 # --------------------------------------------------------------------------------------------

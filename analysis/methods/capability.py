@@ -11,14 +11,38 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["balance_ratio", "bloc_shares", "bloc_totals", "share_of"]
+__all__ = ["balance_ratio", "bloc_shares", "bloc_totals", "bloc_totals_and_region", "share_of"]
 
 
 def bloc_totals(values: ArrayLike, members: ArrayLike) -> np.ndarray:
     """Sum of `values` over the members of a bloc (last axis); actors without a figure (NaN)
     add nothing. `values` and `members` may each carry a leading axis of draws."""
-    x = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
-    return np.asarray((np.asarray(members, dtype=float) * x).sum(axis=-1))
+    return bloc_totals_and_region(values, members)[0]
+
+
+def bloc_totals_and_region(
+    values: ArrayLike, *members: ArrayLike, varying: ArrayLike | None = None
+) -> tuple[np.ndarray, ...]:
+    """`bloc_totals` of `values` for each of the memberships `members`, then the total over
+    all actors that have a figure (the region, `bloc_shares`' denominator), reading `values`
+    once: one matrix product when the memberships are the same in every draw. `varying`
+    (the indices of the actors whose figure may differ between the draws of a 2-D `values`,
+    where the caller knows them; the others must be the same in every draw) lets the sums of
+    the others be taken once."""
+    x = np.asarray(values, dtype=float)
+    masks = [np.asarray(m, dtype=float) for m in members]
+    if not all(m.ndim == 1 for m in masks):
+        x = np.where(np.isnan(x), 0.0, x)
+        return (*(np.asarray((m * x).sum(axis=-1)) for m in masks), np.asarray(x.sum(axis=-1)))
+    stacked = np.stack([*masks, np.ones(x.shape[-1])])  # one row per sum
+    if varying is None or x.ndim != 2:
+        sums = np.tensordot(stacked, np.where(np.isnan(x), 0.0, x), axes=(1, -1))
+        return tuple(np.asarray(row) for row in sums)
+    moving = np.isin(np.arange(x.shape[-1]), np.asarray(varying, dtype=int))
+    steady = np.where(moving | np.isnan(x[0]), 0.0, x[0])
+    part = x[:, moving].T
+    sums = (stacked @ steady)[:, None] + stacked[:, moving] @ np.where(np.isnan(part), 0.0, part)
+    return tuple(sums)
 
 
 def bloc_shares(values: ArrayLike, members: ArrayLike) -> np.ndarray:

@@ -35,7 +35,9 @@ Workbench, *Environmental Modelling & Software* 96, 239-250.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,54 +110,82 @@ def _prepare(inputs: pd.DataFrame, y: ArrayLike) -> _Data:
     return _Data(list(numeric), x, list(categorical), codes_arr, levels, y)
 
 
-def _gain(y: np.ndarray, old: np.ndarray, new: np.ndarray) -> tuple[float, int]:
+#: A candidate move: (unrestricted inputs after it, draws in the new box, cases of interest
+#: among them, a function that builds the new box). Counting first and building only the
+#: chosen box keeps a peeling step to a few array passes.
+_Candidate = tuple[int, int, int, Callable[[], "_State"]]
+
+
+def _gain(n_old: int, hits_old: int, n_new: int, hits_new: int) -> float:
     """Change in the share of cases per draw removed or added (Friedman & Fisher 1999's
-    criterion normalised by the number of draws moved, the EMA Workbench's 'lenient1'),
-    and the new box's size."""
-    n_old, n_new = int(old.sum()), int(new.sum())
+    criterion normalised by the number of draws moved, the EMA Workbench's 'lenient1')."""
     if n_new == 0 or n_new == n_old:
-        return -np.inf, n_new
-    change = y[new].mean() - y[old].mean()
-    return float(change / abs(n_old - n_new)), n_new
+        return -np.inf
+    return float((hits_new / n_new - hits_old / n_old) / abs(n_old - n_new))
 
 
-def _peels(data: _Data, box: _State, alpha: float) -> list[tuple[int, _State]]:
-    """Every candidate peel, each as (unrestricted dimensions after it, new box)."""
-    out = []
+def _peels(data: _Data, box: _State, alpha: float) -> list[_Candidate]:
+    """Every candidate peel, counted without building its box."""
+    out: list[_Candidate] = []
     idx = np.flatnonzero(box.inside)
-    n = idx.size
-    for j in range(data.x.shape[1]):
-        values = data.x[idx, j]
-        ordered = np.sort(values)
-        # upper end: drop draws at or above the order statistic at (n-1)(1-alpha)
-        cut = ordered[math.ceil((n - 1) * (1 - alpha))]
-        below = ordered[ordered < cut]
-        if below.size:
-            new = box.copy(box.inside.copy())
-            new.high[j] = 0.5 * (cut + below[-1])
-            new.inside[idx[values >= cut]] = False
-            out.append(new)
-        # lower end: drop draws at or below the order statistic at (n-1) alpha
-        cut = ordered[math.floor((n - 1) * alpha)]
-        above = ordered[ordered > cut]
-        if above.size:
-            new = box.copy(box.inside.copy())
-            new.low[j] = 0.5 * (cut + above[0])
-            new.inside[idx[values <= cut]] = False
-            out.append(new)
+    n, y = idx.size, data.y[idx]
+    hits = int(y.sum())
+    free = _free(data, box)
+    restricted = np.isfinite(box.low) | np.isfinite(box.high)
+    x = data.x[idx]
+    ordered = np.sort(x, axis=0)
+    # upper end: drop draws at or above the order statistic at (n-1)(1-alpha);
+    # lower end: drop draws at or below the order statistic at (n-1) alpha
+    upper, lower = ordered[math.ceil((n - 1) * (1 - alpha))], ordered[math.floor((n - 1) * alpha)]
+    drop_upper, drop_lower = x >= upper, x <= lower
+    kept_upper = n - np.count_nonzero(drop_upper, axis=0)
+    kept_lower = n - np.count_nonzero(drop_lower, axis=0)
+    hits_upper = hits - np.count_nonzero(drop_upper & y[:, None], axis=0)
+    hits_lower = hits - np.count_nonzero(drop_lower & y[:, None], axis=0)
+    for j in range(x.shape[1]):
+        after = free - (not restricted[j])
+        below = np.searchsorted(ordered[:, j], upper[j], side="left")  # values < cut
+        if below:
+            bound = 0.5 * (upper[j] + ordered[below - 1, j])
+            build = functools.partial(_peeled, box, idx, drop_upper[:, j], j, "high", bound)
+            out.append((after, int(kept_upper[j]), int(hits_upper[j]), build))
+        above = np.searchsorted(ordered[:, j], lower[j], side="right")  # values <= cut
+        if above < n:
+            bound = 0.5 * (lower[j] + ordered[above, j])
+            build = functools.partial(_peeled, box, idx, drop_lower[:, j], j, "low", bound)
+            out.append((after, int(kept_lower[j]), int(hits_lower[j]), build))
     for j in range(len(box.allowed)):
-        present = np.unique(data.codes[idx, j])
+        codes = data.codes[idx, j]
+        present = np.unique(codes)
         if present.size < 2:
             continue
+        after = free - bool(box.allowed[j].all())
         for level in present:
-            new = box.copy(box.inside.copy())
-            new.allowed[j][level] = False
-            new.inside[idx[data.codes[idx, j] == level]] = False
-            out.append(new)
-    return [(_free(data, b), b) for b in out]
+            drop = codes == level
+            build = functools.partial(_excluded, box, idx, drop, j, level)
+            out.append((after, n - int(drop.sum()), hits - int(y[drop].sum()), build))
+    return out
 
 
-def _pastes(data: _Data, box: _State, alpha: float) -> list[tuple[int, _State]]:
+def _peeled(
+    box: _State, idx: np.ndarray, drop: np.ndarray, j: int, side: str, bound: float
+) -> _State:
+    """The box with numeric input j's `side` limit moved to `bound`, less the dropped draws."""
+    new = box.copy(box.inside.copy())
+    getattr(new, side)[j] = bound
+    new.inside[idx[drop]] = False
+    return new
+
+
+def _excluded(box: _State, idx: np.ndarray, drop: np.ndarray, j: int, level: int) -> _State:
+    """The box without category `level` of categorical input j."""
+    new = box.copy(box.inside.copy())
+    new.allowed[j][level] = False
+    new.inside[idx[drop]] = False
+    return new
+
+
+def _pastes(data: _Data, box: _State, alpha: float) -> list[_Candidate]:
     """Every candidate paste: widen one restricted limit to take in about ``alpha`` times the
     box's draws (the nearest ones outside it), or allow one excluded category back."""
     out = []
@@ -187,7 +217,19 @@ def _pastes(data: _Data, box: _State, alpha: float) -> list[tuple[int, _State]]:
             new.allowed[j][level] = True
             new.inside = data.inside(new.low, new.high, new.allowed)
             out.append(new)
-    return [(_free(data, b), b) for b in out]
+    return [
+        (
+            _free(data, b),
+            int(b.inside.sum()),
+            int(data.y[b.inside].sum()),
+            functools.partial(_same, b),
+        )
+        for b in out
+    ]
+
+
+def _same(box: _State) -> _State:
+    return box
 
 
 def _free(data: _Data, box: _State) -> int:
@@ -196,17 +238,19 @@ def _free(data: _Data, box: _State) -> int:
 
 
 def _best(
-    data: _Data, box: _State, candidates: list[tuple[int, _State]], mass_min: float
+    data: _Data, box: _State, candidates: list[_Candidate], mass_min: float
 ) -> tuple[float, _State | None]:
     best, chosen, best_free = 0.0, None, -1
     floor = mass_min * data.y.size
-    for free, new in candidates:
-        gain, size = _gain(data.y, box.inside, new.inside)
+    n_old = int(box.inside.sum())
+    hits_old = int(data.y[box.inside].sum())
+    for free, size, hits, build in candidates:
+        gain = _gain(n_old, hits_old, size, hits)
         if size < floor:
             continue
         if gain > best or (gain == best and chosen is not None and free > best_free):
-            best, chosen, best_free = gain, new, free
-    return best, chosen
+            best, chosen, best_free = gain, build, free
+    return best, (chosen() if chosen is not None else None)
 
 
 def _trajectory(

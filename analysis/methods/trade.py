@@ -57,8 +57,11 @@ def partner_concentration(partner_trade: ArrayLike, total: ArrayLike) -> dict[st
     unrecorded partners). Shares are NaN where `total` is not positive."""
     t = np.asarray(partner_trade, dtype=float)
     total = np.asarray(total, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(total[..., None] > 0, t / total[..., None], np.nan)
-    count = (t > 0).sum(axis=-1)
+    if total.ndim == 0:  # one total for every draw
+        shares = t / total if total > 0 else np.full(t.shape, np.nan)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.where(total[..., None] > 0, t / total[..., None], np.nan)
+    count = np.count_nonzero(t > 0, axis=-1)
     top = np.where(count > 0, np.max(shares, axis=-1, initial=-np.inf), 0.0)
     return {"partners": count, "top_share": top, "herfindahl": herfindahl(shares)}

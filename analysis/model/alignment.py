@@ -32,6 +32,7 @@ from analysis.methods.alignment import (
     descend,
     energy,
     landscape,
+    move_weights,
     side_vectors,
 )
 from analysis.methods.capability import bloc_shares
@@ -41,6 +42,8 @@ from analysis.world import Scenario, World
 #: Positions this many points apart are neither drawn together nor pushed apart.
 NEUTRAL_DISTANCE = 50.0
 SIDE_NAMES = {FIRST: "alliance", SECOND: "rivals", OUTSIDE: "others"}
+#: The weighted terms of the propensity (parameters `alignment.<term>_weight`).
+_TERMS = ("position", "treaty", "rivalry", "trade")
 
 
 def sizes(s: State) -> np.ndarray:
@@ -94,15 +97,20 @@ def open_outside(s: State) -> np.ndarray:
 
 def stability(s: State) -> dict[str, np.ndarray]:
     """Per draw: whether the split is stable, each actor's gain from its best move, and who
-    would move (`moving`). Computed from the weighted sums of the propensities without
-    building one matrix per draw (`weighted_sums`)."""
+    would move (`moving`). Computed from the parts of the propensities without building one
+    matrix per draw: when every draw has the same split and sizes, each open move's gain is a
+    fixed weighting of the mover's propensities (`split_gains`); otherwise from the weighted
+    sums a, b, c of `analysis.methods.alignment.gains_from_sums` (`weighted_sums`)."""
 
     def compute() -> dict[str, np.ndarray]:
         size, side = sizes(s), sides(s)
-        x, o = side_vectors(side)
-        a, b, c = weighted_sums(s, [size * np.ones_like(x), size * x, size * o])
-        delta = s.parameter("alignment.outside_distance")
-        best = best_gains_from_sums(a, b, c, side, open_outside(s), delta, s.base.closed)
+        if size.ndim == 1 and side.ndim == 1:  # one split and one size per actor: every draw
+            best = split_gains(s, size, side)
+        else:
+            x, o = side_vectors(side)
+            a, b, c = weighted_sums(s, [size * np.ones_like(x), size * x, size * o])
+            delta = s.parameter("alignment.outside_distance")
+            best = best_gains_from_sums(a, b, c, side, open_outside(s), delta, s.base.closed)
         moving = best > _tolerance(s, size)
         return {"stable": ~moving.any(axis=-1), "gains": best, "moving": moving}
 
@@ -156,6 +164,117 @@ def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
     if s.trade.varies:
         total += _scaled(weights["trade"], _estimated_sums(s, spread, v))
     return list(total)
+
+
+def split_gains(s: State, size: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Each actor's gain from its best open move, per draw (draws x actors; -inf where no move
+    is open), when every draw has the split `side` and the sizes `size` (one per actor).
+
+    The gain of open move m of actor k is then sum_j p_kj u_mj with fixed weights u_mj =
+    s_j (plain_m + delta per_delta_m)[side of j] (`move_weights`, from Axelrod & Bennett's
+    frustration with our outside option). Only the mover's row of p is needed, so each part
+    of p (as in `weighted_sums`) is weighed per move: the static part once, the pairs with a
+    varying position and the estimated dyads per draw. The same gains as
+    `best_gains_from_sums`, with fewer sums (moves instead of 3 x actors). Computed as one
+    long row per move (moves x draws) and returned as a transposed view."""
+    n = len(s.base.actors)
+    movers, _, plain, per_delta = move_weights(side, open_outside(s), s.base.closed)
+    best = np.full((n, s.size), -np.inf)
+    if not movers.size:
+        return best.T
+    delta = _weight(s.parameter("alignment.outside_distance"))
+    if np.ndim(delta) == 0:  # one weighting per move
+        u = size[None, :] * (plain + delta * per_delta)[:, side]
+        gains = _row_sums(s, movers, u)
+    else:  # two per move: the plain one, and the one to multiply by each draw's delta
+        u = size[None, :] * np.concatenate([plain, per_delta])[:, side]
+        both = _row_sums(s, np.concatenate([movers, movers]), u)
+        gains = both[: movers.size] + delta.T * both[movers.size :]
+    for m, k in enumerate(movers):
+        np.maximum(best[k], gains[m], out=best[k])
+    return best.T
+
+
+def _row_sums(s: State, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """sum_j p_(rows[m]) j u_mj per draw, as (len(rows), draws), from the parts of p as
+    `weighted_sums` takes them (the same decomposition, one row of p per weighting). The
+    weights on each part are the same in every block of a sweep: the Base keeps them."""
+    weights = {k: _row_weight(s.parameter(f"alignment.{k}_weight")) for k in _TERMS}
+    varying = s.varied_positions()
+    key = (
+        "rows", rows.tobytes(), u.tobytes(), varying.tobytes(), s.trade.varies,
+        *(w if np.ndim(w) == 0 else None for w in weights.values()),
+    )  # fmt: skip
+    plan = s.base.kept(key, lambda: _row_plan(s, rows, u, weights, varying))
+    total = np.empty((len(rows), s.size))
+    total[...] = plan.static[:, None]
+    for name, row in plan.terms.items():
+        total += row[:, None] * weights[name]
+    if plan.distance is not None:  # - w_pos |x_k - x_j| / 50 over pairs with a varying position
+        along = s.positions.T  # actors x draws
+        gaps = np.abs(along[varying, None, :] - along[None, :, :]).reshape(-1, s.size)
+        total -= _scaled(weights["position"], plan.distance @ gaps)
+    if plan.estimated is not None:  # + w_trade D_kj over the estimated dyads (drawn per draw)
+        total += _scaled(weights["trade"], plan.estimated @ s.trade.factors().T)
+    return total
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """How `_row_sums` weighs the parts of p: the static part (one value per weighting), the
+    terms whose weight varies per draw, and the weights on the varying pairs' distances and
+    on the estimated dyads' draws (None where the draws leave them fixed)."""
+
+    static: np.ndarray
+    terms: dict[str, np.ndarray]
+    distance: np.ndarray | None
+    estimated: np.ndarray | None
+
+
+def _row_plan(s: State, rows: np.ndarray, u: np.ndarray, weights, varying) -> _RowPlan:
+    base, n = s.base, len(s.base.actors)
+    keep = (np.isnan(base.overrides) & ~np.eye(n, dtype=bool)).astype(float)
+    totals = np.where(np.isfinite(base.total_trade), base.total_trade, base.trade.sum(axis=1))
+    inverse = np.divide(1.0, totals, out=np.zeros(n), where=totals > 0)
+    spread = 0.5 * (inverse[:, None] + inverse[None, :]) * keep
+    steady = np.abs(base.positions[:, None] - base.positions[None, :])
+    steady[varying, :] = steady[:, varying] = 0.0  # the varying pairs are added per draw
+    matrices = {
+        "position": (1 - np.eye(n) - steady / NEUTRAL_DISTANCE) * keep,
+        "treaty": base.treaty_pairs * keep,
+        "rivalry": -base.rivalry_pairs * keep,
+        "trade": (base.reported + (0 if s.trade.varies else base.estimated)) * spread,
+    }
+    fixed = np.nan_to_num(base.overrides) * (1 - np.eye(n))
+    if all(np.ndim(w) == 0 for w in weights.values()):
+        fixed = fixed + sum(weights[k] * m for k, m in matrices.items())
+        matrices = {}
+    terms = {k: np.einsum("mj,mj->m", m[rows], u) for k, m in matrices.items()}
+    distance = None
+    if varying.size:
+        index = {int(v): a for a, v in enumerate(varying)}
+        weigh = np.zeros((len(rows), varying.size, n))  # on |x_v - x_j|, v varying
+        for m, k in enumerate(rows):
+            if int(k) in index:  # the mover's own position varies: every pair of its row
+                weigh[m, index[int(k)], :] = keep[k] * u[m] / NEUTRAL_DISTANCE
+            else:  # a steady mover: its pairs with the varying actors
+                weigh[m, :, k] = keep[k, varying] * u[m, varying] / NEUTRAL_DISTANCE
+        distance = weigh.reshape(len(rows), -1)
+    estimated = None
+    if s.trade.varies:
+        trade = s.trade
+        scale = trade.central * spread[trade.i, trade.j]
+        estimated = np.zeros((len(rows), trade.i.size))
+        for m, k in enumerate(rows):
+            first, second = trade.i == k, trade.j == k
+            estimated[m, first] = scale[first] * u[m, trade.j[first]]
+            estimated[m, second] = scale[second] * u[m, trade.i[second]]
+    return _RowPlan(np.einsum("mj,mj->m", fixed[rows], u), terms, distance, estimated)
+
+
+def _row_weight(values: np.ndarray) -> float | np.ndarray:
+    """A weight as one number when every draw has the same, else a row (1, draws)."""
+    return float(values[0]) if np.ptp(values) == 0 else values[None, :]
 
 
 def _scaled(weight: float | np.ndarray, sums: np.ndarray) -> np.ndarray:

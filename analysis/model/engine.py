@@ -1,16 +1,19 @@
 """The scenario engine: a scenario applied to the World as arrays, evaluated for many draws.
 
 `prepare(world, scenario)` applies the scenario once (changed judgements, shocked trade) and
-keeps what every draw shares as arrays (`Base`). `State` is that base with one row per draw
-for everything a draw may vary: positions, saliences, bloc membership and model parameters.
-`evaluate(world, scenario, draws)` computes every indicator of the registry for every draw in
-one vectorised pass; `run()` is this engine at the scenario's central values.
+keeps what every draw shares as arrays (`Base`, read-only); `prepared` keeps the result in the
+World's memo, so evaluating the same scenario again skips that work. `State` is that base with
+one row per draw for everything a draw may vary: positions, saliences, bloc membership and
+model parameters. `evaluate(world, scenario, draws)` computes every indicator of the registry
+for every draw in one vectorised pass; `run()` is this engine at the scenario's central values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+import functools
+import threading
+from collections.abc import Callable, Collection, Hashable, Mapping
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
@@ -29,6 +32,9 @@ ARMS_COEFFICIENTS = {
 }
 #: The arms-race projection horizon of the briefs, in years.
 HORIZON = 10.0
+#: Most results a Base keeps for later evaluations (`Base.kept`).
+KEPT = 256
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Base:
     overrides: np.ndarray  # actors x actors: a judged propensity, NaN where none
     may_stay_out: np.ndarray  # bool per actor: may stay outside both blocs (landscape model)
     closed: np.ndarray  # actors x (alliance, rivals, outside): a bloc that will not admit it
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def trade(self) -> np.ndarray:
@@ -69,6 +76,19 @@ class Base:
 
     def index(self, code: str) -> int:
         return self.actors.index(code)
+
+    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept under `key` for every later evaluation of this Base (e.g. how a
+        model weighs the draws of one split, the same in every block of a sweep): the key
+        must name everything the result depends on beyond the Base. At most `KEPT` results
+        are kept (all are dropped when it fills up, as callers may use endless keys)."""
+        value = self.memo.get(key, _MISSING)
+        if value is _MISSING:  # (threads may compute it twice: no harm, no lock)
+            value = compute()
+            if len(self.memo) >= KEPT:
+                self.memo.clear()
+            self.memo[key] = value
+        return value
 
 
 def prepare(world: World, scenario: Scenario) -> Base:
@@ -88,7 +108,7 @@ def prepare(world: World, scenario: Scenario) -> Base:
     for row in settings.overrides:
         i, j = actors.index(row.a), actors.index(row.b)
         overrides[i, j] = overrides[j, i] = row.propensity
-    return Base(
+    base = Base(
         scenario=scenario,
         world=w,
         actors=actors,
@@ -113,6 +133,47 @@ def prepare(world: World, scenario: Scenario) -> Base:
         may_stay_out=np.isin(actors, settings.may_stay_out),
         closed=_closed(actors, settings.barred),
     )
+    return _read_only(base)
+
+
+def _read_only(base: Base) -> Base:
+    """`base` with every array it holds made read-only: a Base is shared by every evaluation
+    of its scenario (`prepared`), so no caller may change it in place."""
+    for item in fields(base):
+        if item.name == "memo":
+            continue
+        value = getattr(base, item.name)
+        for array in value.values() if item.name == "figures" else (value,):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
+    return base
+
+
+#: How many prepared scenarios a World keeps (`prepared`), the least recently used dropped.
+PREPARED_KEPT = 32
+_PREPARED_LOCK = threading.Lock()
+
+
+def prepared(world: World, scenario: Scenario) -> Base:
+    """`prepare(world, scenario)`, kept in the World's memo so that evaluating a scenario again
+    (`evaluate` in a loop, a sweep's chunks) does not apply it again. Safe because neither
+    changes: a World and a Scenario are frozen and every function derives new ones instead of
+    changing them, and the Base itself is read-only. A Scenario holds mappings, so it is not
+    hashable: the entry is keyed by the object's identity and keeps the object, so the key
+    cannot pass to another Scenario while the entry lives; an equal but distinct Scenario
+    (loaded again) is prepared again."""
+    with _PREPARED_LOCK:
+        kept = world.memo.setdefault("prepared", {})
+        entry = kept.pop(id(scenario), None)
+        if entry is not None and entry[0] is scenario:
+            kept[id(scenario)] = entry  # most recently used last
+            return entry[1]
+    base = prepare(world, scenario)
+    with _PREPARED_LOCK:
+        kept[id(scenario)] = (scenario, base)
+        while len(kept) > PREPARED_KEPT:
+            del kept[next(iter(kept))]
+    return base
 
 
 def _closed(actors: tuple[str, ...], barred) -> np.ndarray:
@@ -157,7 +218,7 @@ class State:
     def parameter(self, name: str) -> np.ndarray:
         return self.parameters[name]
 
-    @property
+    @functools.cached_property
     def fixed_blocs(self) -> bool:
         """True when every draw has the scenario's blocs (no `bloc.*` input varies)."""
         return not any(name.startswith("bloc.") for name in self.varied)
@@ -169,17 +230,25 @@ class State:
         return self.alliance, self.rivals
 
     def varied_positions(self) -> np.ndarray:
-        """Indices of the actors whose position the draws vary."""
+        """Indices of the actors whose position the draws vary (ascending)."""
+        return self.shared("varied positions", lambda: np.array(
+            sorted(self.base.index(n.split(".")[1]) for n in self.varied
+                   if n.startswith("judgements.") and n.endswith(".position")),
+            dtype=int,
+        ))  # fmt: skip
+
+    def varied_figure(self, figure: str) -> np.ndarray:
+        """Indices of the actors whose `figure` the draws vary (`estimate.<actor>.<figure>`)."""
         return np.array(
-            [self.base.index(n.split(".")[1]) for n in sorted(self.varied)
-             if n.startswith("judgements.") and n.endswith(".position")],
+            sorted(self.base.index(n.split(".")[1]) for n in self.varied
+                   if n.startswith("estimate.") and n.endswith(f".{figure}")),
             dtype=int,
         )  # fmt: skip
 
     @property
     def weights(self) -> np.ndarray:
         """Capability weights (CINC shares), per draw where CINC estimates vary."""
-        return capability_weights(self.figures["cinc"])
+        return self.shared("weights", lambda: capability_weights(self.figures["cinc"]))
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         """`compute()` once per evaluation, cached under `key`."""
@@ -204,51 +273,82 @@ def known_input(name: str, actors: Collection[str], parameters: Collection[str])
 def state(base: Base, draws: pd.DataFrame | None = None) -> State:
     """The State for `draws` (one row per draw, one column per varied input); inputs it does
     not name keep the scenario's values. `None` is one draw at the central values."""
-    design = draws if draws is not None else pd.DataFrame(index=pd.RangeIndex(1))
-    unknown = [c for c in design.columns if not known_input(c, base.actors, base.parameters)]
+    if draws is None:
+        return state_of(base, {}, 1)
+    return state_of(base, columns_of(draws), len(draws))
+
+
+def columns_of(draws: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A design's columns as arrays: input name -> one value per draw."""
+    return {str(name): draws[name].to_numpy() for name in draws.columns}
+
+
+def state_of(base: Base, columns: Mapping[str, np.ndarray], size: int) -> State:
+    """`state` for a design given as columns (input name -> `size` values, one per draw), as
+    `columns_of` gives them: what evaluating a design block by block slices. Arrays the draws
+    leave as they are are read-only views of the base's row (no copy per draw)."""
+    unknown = [c for c in columns if not known_input(c, base.actors, base.parameters)]
     if unknown:
         raise ValueError(f"unknown inputs {unknown}")
-    n = len(design)
-    positions = np.tile(base.positions, (n, 1))
-    salience = np.tile(base.salience, (n, 1))
-    alliance = np.tile(base.alliance, (n, 1))
-    rivals = np.tile(base.rivals, (n, 1))
-    parameters = {name: np.full(n, value) for name, value in base.parameters.items()}
-    figures = dict(base.figures)
+    n = size
+    changed: dict[str, dict[int, np.ndarray]] = {}  # per-actor array -> actor -> draws
+    parameters = {name: _repeat(value, n) for name, value in base.parameters.items()}
     score = None
-    for column in design.columns:
+    for column, values in columns.items():
         parts = column.split(".")
-        values = design[column].to_numpy()
         if column == "estimate.trade":
             score = values.astype(float)
         elif parts[0] == "estimate":
-            if parts[2] not in figures:
+            if parts[2] not in base.figures:
                 raise ValueError(f"{column}: unknown figure {parts[2]!r}")
-            current = figures[parts[2]]
-            varied = current.copy() if current.ndim == 2 else np.tile(current, (n, 1))
-            varied[:, base.index(parts[1])] = values.astype(float)
-            figures[parts[2]] = varied
+            changed.setdefault(f"figure:{parts[2]}", {})[base.index(parts[1])] = values
         elif parts[0] == "judgements":
-            target = positions if parts[2] == "position" else salience
-            target[:, base.index(parts[1])] = values.astype(float)
+            target = "positions" if parts[2] == "position" else "salience"
+            changed.setdefault(target, {})[base.index(parts[1])] = values
         elif parts[0] == "bloc":
-            i = base.index(parts[1])
             if not set(np.unique(values)) <= set(BLOC_NAMES):
                 raise ValueError(f"{column} takes values among {list(BLOC_NAMES)}")
-            alliance[:, i] = values == "alliance"
-            rivals[:, i] = values == "rivals"
+            i = base.index(parts[1])
+            changed.setdefault("alliance", {})[i] = values == "alliance"
+            changed.setdefault("rivals", {})[i] = values == "rivals"
         else:
             parameters[column] = values.astype(float)
+    figures = {
+        name: _per_draw(row, n, changed[f"figure:{name}"]) if f"figure:{name}" in changed else row
+        for name, row in base.figures.items()
+    }
+    rows = {
+        name: _per_draw(getattr(base, name), n, changed.get(name, {}))
+        for name in ("positions", "salience", "alliance", "rivals")
+    }
     trade = TradeDraws(base.reported, base.estimated, base.sigma, score)
     return State(
-        base, n, positions, salience, alliance, rivals, MappingProxyType(parameters),
-        MappingProxyType(figures), trade, frozenset(design.columns),
+        base, n, rows["positions"], rows["salience"], rows["alliance"], rows["rivals"],
+        MappingProxyType(parameters), MappingProxyType(figures), trade, frozenset(columns),
     )  # fmt: skip
+
+
+def _repeat(value: float, n: int) -> np.ndarray:
+    """`value` for each of `n` draws."""
+    return np.full(n, value, dtype=float)
+
+
+def _per_draw(row: np.ndarray, n: int, changed: Mapping[int, np.ndarray]) -> np.ndarray:
+    """(n, actors): `row` in every draw except the columns `changed` gives per draw; a
+    read-only view of `row` when nothing changes."""
+    if not changed:
+        return np.broadcast_to(row, (n, row.size))
+    out = np.empty((n, row.size), dtype=row.dtype)
+    out[...] = row
+    for i, values in changed.items():
+        out[:, i] = values
+    return out
 
 
 def capability_weights(cinc: np.ndarray) -> np.ndarray:
     """Each actor's share of the actors' CINC over the last axis (0 where it has none)."""
-    values = np.nan_to_num(np.asarray(cinc, dtype=float), nan=0.0)
+    values = np.asarray(cinc, dtype=float)
+    values = np.where(np.isnan(values), 0.0, values)
     return values / values.sum(axis=-1, keepdims=True)
 
 
@@ -278,16 +378,32 @@ class TradeDraws:
         return self.score is not None
 
     def factors(self) -> np.ndarray:
-        """exp(score x sigma_d) per draw and estimated dyad, computed once."""
+        """exp(score x sigma_d) per draw and estimated dyad (draws x dyads), computed once,
+        in place, as dyads x draws (one long row per dyad: faster to compute and to weigh,
+        see `weighted`) and returned transposed."""
         if self._factors is None:
-            self._factors = np.exp(np.outer(self.score, self.sigma))
+            factors = np.multiply.outer(self.sigma, self.score)
+            self._factors = np.exp(factors, out=factors).T
         return self._factors
 
     def weighted(self, weights: np.ndarray) -> np.ndarray:
-        """sum_d weights_d x value_d per draw (weights: one per estimated dyad)."""
+        """sum_d weights_d x value_d per draw, for weights of one per estimated dyad: (draws,);
+        or for several weightings at once (k, dyads), in one product: (k, draws). Without
+        draws of the estimates, the central values: () or (k,)."""
         if self.score is None:
-            return np.asarray(self.central @ weights)
-        return self.factors() @ (self.central * weights)
+            return np.asarray(weights @ self.central)
+        scaled, factors = weights * self.central, self.factors().T
+        if scaled.ndim == 1 or len(scaled) > 4:
+            return scaled @ factors
+        return np.stack([row @ factors for row in scaled])  # a few: faster one by one
+
+    def across(self, ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Trade between two disjoint blocs as (its reported part, the weight of each
+        estimated dyad in it: 1 where the dyad crosses the line, else 0), per draw where the
+        masks have a row per draw. `weighted` of the weights is the estimated part."""
+        x, y = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+        reported = np.einsum("...i,ij,...j->...", x, self.reported, y)
+        return reported, x[..., self.i] * y[..., self.j] + y[..., self.i] * x[..., self.j]
 
     def values(self, dyads: np.ndarray | None = None) -> np.ndarray:
         """The estimated dyads' values (all, or those indexed by `dyads`): (dyads,), or
@@ -300,9 +416,7 @@ class TradeDraws:
     def cross(self, ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Trade between two disjoint blocs per draw: (reported part, estimated part). Masks
         of one row (fixed blocs) touch only the estimated dyads that cross the line."""
-        x, y = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
-        reported = np.einsum("...i,ij,...j->...", x, self.reported, y)
-        across = x[..., self.i] * y[..., self.j] + y[..., self.i] * x[..., self.j]
+        reported, across = self.across(ours, theirs)
         if across.ndim == 1:
             return reported, self.weighted(across)
         return reported, (self.values() * across).sum(axis=-1)
@@ -311,11 +425,13 @@ class TradeDraws:
         """The actor's trade with each actor: (actors,) or (draws, actors) when estimates vary."""
         touching = np.flatnonzero((self.i == actor) | (self.j == actor))
         partners = np.where(self.i[touching] == actor, self.j[touching], self.i[touching])
-        values = self.values(touching)
-        row = np.broadcast_to(self.reported[actor], values.shape[:-1] + (len(self.reported),))
-        row = row.copy()
-        row[..., partners] += values
-        return row
+        to_partner = partners[:, None] == np.arange(len(self.reported))  # dyad -> its partner
+        if self.score is None:
+            return self.reported[actor] + self.central[touching] @ to_partner
+        weights = (self.central[touching, None] * to_partner).T  # actors x its dyads
+        row = weights @ self.factors().T[touching]  # actors x draws: long rows
+        row += self.reported[actor][:, None]
+        return row.T
 
     def matrix(self) -> np.ndarray:
         """All dyads as a matrix: (actors, actors), or (draws, actors, actors) when the
@@ -327,7 +443,3 @@ class TradeDraws:
         full[:, self.i, self.j] += values
         full[:, self.j, self.i] += values
         return full
-
-    def total(self) -> np.ndarray:
-        """All trade among the actors (each dyad once)."""
-        return self.reported.sum() / 2 + self.weighted(np.ones_like(self.central))

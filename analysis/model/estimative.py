@@ -21,13 +21,13 @@ from scipy import stats
 
 from analysis.methods.prim import prim
 from analysis.methods.sensitivity import DEFAULT_SEED, sobol_analysis
-from analysis.model import alignment
-from analysis.model.engine import prepare, state
+from analysis.model import alignment, shared
+from analysis.model.engine import Base, prepared, state
 from analysis.model.evaluation import measure
 from analysis.model.findings import holds
 from analysis.model.indicators import INDICATORS
 from analysis.model.sampling import quantile, sample, uncertain_inputs
-from analysis.world import Scenario, World, load_scenario
+from analysis.world import Distribution, Scenario, World, load_scenario
 
 #: ICD 203's terms and the upper end of each band of probability.
 TERMS = (
@@ -143,10 +143,12 @@ class _MarginModel:
     own distributions (common random numbers) and evaluated once per design, so the margin of
     every finding can be read from the same runs."""
 
-    def __init__(self, world: World, scenarios: Mapping[str, Scenario], names: list[str]):
+    def __init__(
+        self, inputs: Mapping[str, Mapping[str, Distribution]], bases: Mapping[str, Base],
+        names: list[str],
+    ) -> None:  # fmt: skip
         self.names = names
-        self.inputs = {sid: uncertain_inputs(sc, world) for sid, sc in scenarios.items()}
-        self.bases = {sid: prepare(world, sc) for sid, sc in scenarios.items()}
+        self.inputs, self.bases = inputs, bases
         self.cache: dict[bytes, dict[str, pd.DataFrame]] = {}
 
     def outcomes(self, u: np.ndarray, keys: list[str]) -> dict[str, pd.DataFrame]:
@@ -215,21 +217,42 @@ def judgements(
     its likelihood, interval, ICD 203 term, confidence and driver, from one sweep of the
     scenario and one of each reference, with common random numbers. Where no draw turns a
     finding, its driver comes from one Sobol' design of `sobol_n` base samples shared by all
-    findings."""
+    findings. Within a render, pages share the result (`analysis.model.shared`)."""
     imps = world.implications[world.implications["scenario"] == scenario.id]
     refs = sorted({r for r in imps["reference"] if isinstance(r, str)})
     others = {ref: load_scenario(ref, world) for ref in refs}
-    common = set(uncertain_inputs(scenario, world))
-    for other in others.values():
-        common |= set(uncertain_inputs(other, world))
+    settings = f"{draws} {seed} {sampler} {sobol_n}"
+    # The scenarios as resolved (every field, so in-memory edits count) and the data's bytes.
+    resolved = [repr(sc) for sc in (scenario, *others.values())]
+    name = shared.key("judgements", world.data_hash, settings, *resolved)
+    return shared.shared(
+        name, lambda: _judgements(scenario, world, imps, others, draws, seed, sampler, sobol_n)
+    )
+
+
+def _judgements(
+    scenario: Scenario,
+    world: World,
+    imps: pd.DataFrame,
+    others: Mapping[str, Scenario],
+    draws: int,
+    seed: int,
+    sampler: str,
+    sobol_n: int,
+) -> pd.DataFrame:
+    """`judgements`, computed."""
+    scenarios = {scenario.id: scenario, **others}
+    inputs = {sid: uncertain_inputs(sc, world) for sid, sc in scenarios.items()}
+    bases = {sid: prepared(world, sc) for sid, sc in scenarios.items()}
+    common = set().union(*inputs.values())
     design = sample(scenario, world, draws, seed, sampler, sorted(common))
     needed = sorted(set(imps["indicator"]) | {"cross_bloc_trade_estimated_share"})
-    base = prepare(world, scenario)
+    base = bases[scenario.id]
     mine = measure(state(base, design), needed)
     theirs, designs = {}, {}
     for ref, other in others.items():
         designs[ref] = sample(other, world, draws, seed, sampler, sorted(common))
-        theirs[ref] = measure(state(prepare(world, other), designs[ref]), needed)
+        theirs[ref] = measure(state(bases[ref], designs[ref]), needed)
     wide = design.copy()  # the scenario's inputs, and each reference's own
     for ref_design in designs.values():
         for column in ref_design.columns.difference(wide.columns):
@@ -246,8 +269,9 @@ def judgements(
     for premise in _premises(scenario, world):
         value = _would_leave(base, design, premise["join"])
         rows.append(_row(premise, value, np.zeros_like(value), value == 1, design, score))
-    continuous = sorted(n for n in common if not _is_choice(n, scenario, others, world))
-    margins = _MarginModel(world, {scenario.id: scenario, **others}, continuous)
+    choices = {n for found in inputs.values() for n, dist in found.items() if dist.choice}
+    continuous = sorted(common - choices)
+    margins = _MarginModel(inputs, bases, continuous)
     for row, imp in zip(rows, imps.to_dict("records"), strict=False):
         if row["driver"] is None and row["draws"] and continuous:
             row["driver"] = top_driver(_margin(scenario.id, imp), margins, needed, sobol_n, seed)
@@ -260,14 +284,6 @@ def _would_leave(base, design: pd.DataFrame, code: str) -> np.ndarray:
     the premise is about that actor, not about whether anyone else would move."""
     joined = state(base, design.assign(**{f"bloc.{code}": "alliance"}))
     return alignment.stability(joined)["moving"][:, base.actors.index(code)].astype(float)
-
-
-def _is_choice(name: str, scenario: Scenario, others: Mapping[str, Scenario], world) -> bool:
-    for sc in (scenario, *others.values()):
-        dist = uncertain_inputs(sc, world).get(name)
-        if dist is not None and dist.choice:
-            return True
-    return False
 
 
 def _margin(scenario_id: str, imp: Mapping) -> Callable[[dict[str, pd.DataFrame]], np.ndarray]:

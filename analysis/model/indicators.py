@@ -15,7 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from analysis.methods import arms, bargaining
-from analysis.methods.capability import balance_ratio, bloc_totals, share_of
+from analysis.methods.capability import balance_ratio, bloc_totals_and_region, share_of
 from analysis.methods.polarisation import esteban_ray_many, group_position
 from analysis.methods.trade import partner_concentration
 from analysis.model import alignment
@@ -34,11 +34,9 @@ def _totals(s: State, indicator: str) -> dict[str, np.ndarray]:
 
     def compute() -> dict[str, np.ndarray]:
         values, (alliance, rivals) = s.figures[indicator], s.blocs()
-        return {
-            "alliance": bloc_totals(values, alliance),
-            "rivals": bloc_totals(values, rivals),
-            "region": np.nansum(values, axis=-1),
-        }
+        varying = s.varied_figure(indicator)
+        ours, theirs, region = bloc_totals_and_region(values, alliance, rivals, varying=varying)
+        return {"alliance": ours, "rivals": theirs, "region": region}
 
     return s.shared(f"totals:{indicator}", compute)
 
@@ -66,8 +64,38 @@ def _alliance_size(s: State) -> np.ndarray:
 # -- trade across the line --------------------------------------------------------------------
 
 
+def _trade_sums(s: State) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(reported part, estimated part) per draw of cross-bloc trade ("cross"), of the
+    dependence actor's trade with the alliance ("dependence") and of all trade among the
+    actors ("all"). With the same blocs in every draw, the three estimated parts come from
+    one product with the draws' trade."""
+
+    def compute() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        ours, theirs = s.blocs()
+        alone = np.arange(len(s.base.actors)) == s.base.focus["dependence"]
+        parts = {  # reported part, weight of each estimated dyad
+            "cross": s.trade.across(ours, theirs),
+            "dependence": s.trade.across(alone, ours),
+            "all": (s.base.reported.sum() / 2, np.ones_like(s.trade.central)),
+        }
+        weights = [w for _, w in parts.values()]
+        if ours.ndim == 1:  # the same weights in every draw: one product for the three
+            estimated = list(s.trade.weighted(np.stack(weights)))
+        else:
+            estimated = [
+                s.trade.weighted(w) if w.ndim == 1 else (s.trade.values() * w).sum(axis=-1)
+                for w in weights
+            ]
+        return {
+            key: (reported, part)
+            for (key, (reported, _)), part in zip(parts.items(), estimated, strict=True)
+        }
+
+    return s.shared("trade sums", compute)
+
+
 def _cross_parts(s: State) -> tuple[np.ndarray, np.ndarray]:
-    return s.shared("cross", lambda: s.trade.cross(*s.blocs()))
+    return _trade_sums(s)["cross"]
 
 
 def _cross(s: State) -> np.ndarray:
@@ -83,7 +111,8 @@ def _cross_estimated(s: State) -> np.ndarray:
 
 
 def _cross_share(s: State) -> np.ndarray:
-    return _cross(s) / s.trade.total()
+    reported, estimated = _trade_sums(s)["all"]
+    return _cross(s) / (reported + estimated)
 
 
 def _at_risk(s: State) -> np.ndarray:
@@ -95,8 +124,8 @@ def _at_risk_gdp(s: State) -> np.ndarray:
 
 
 def _dependence(s: State) -> np.ndarray:
-    d = s.base.focus["dependence"]
-    return (s.trade.row(d) * s.blocs()[0]).sum(axis=-1) / s.base.total_trade[d]
+    reported, estimated = _trade_sums(s)["dependence"]  # d's trade with the alliance
+    return (reported + estimated) / s.base.total_trade[s.base.focus["dependence"]]
 
 
 # -- isolation of the focus actor (Hirschman 1945 for concentration) ----------------------------
@@ -129,7 +158,9 @@ def _defence_ties(s: State) -> np.ndarray:
 def _polarisation(s: State) -> np.ndarray:
     alpha = s.parameter("polarisation.alpha")
     alpha = float(alpha[0]) if np.ptp(alpha) == 0 else alpha  # one exponent: cheaper powers
-    return esteban_ray_many(s.positions / 100.0, s.base.weights, alpha)
+    return esteban_ray_many(
+        s.positions / 100.0, s.base.weights, alpha, varying=s.varied_positions()
+    )
 
 
 def _gap(s: State) -> np.ndarray:
@@ -179,8 +210,19 @@ def _defectors(s: State) -> np.ndarray:
 # -- bargaining (Achen 2006; Black 1948; KTAB; Scholz et al. 2011) ------------------------------
 
 
-def _weighted(stat):
-    return lambda s: stat(s.positions, s.weights, s.salience)
+def _weighted_mean(s: State) -> np.ndarray:
+    return bargaining.weighted_mean(s.positions, s.weights, _salience(s))
+
+
+def _weighted_median(s: State) -> np.ndarray:
+    weights, salience = s.weights, _salience(s)
+    return bargaining.weighted_median(s.positions, weights, salience, varying=s.varied_positions())
+
+
+def _salience(s: State) -> np.ndarray:
+    """The saliences per draw, or one row when no draw varies any (cheaper to weigh with)."""
+    varied = any(name.endswith(".salience") for name in s.varied)
+    return s.salience if varied else s.base.salience
 
 
 def forecasts(s: State) -> list[Forecast]:
@@ -410,13 +452,13 @@ def _declare() -> list[Indicator]:
         Indicator(
             "forecast_weighted_mean", "weighted mean position (Achen 2006)", "scale 0-100",
             "scale", "Positions weighted by capability and salience.",
-            _BARGAINING, "weighted mean (Achen 2006)", _weighted(bargaining.weighted_mean),
+            _BARGAINING, "weighted mean (Achen 2006)", _weighted_mean,
             views=frozenset({"bands", "spread", "bargaining"}),
         ),
         Indicator(
             "forecast_weighted_median", "weighted median position (Black 1948)", "scale 0-100",
             "scale", "The position no coalition of more than half the weight can move.",
-            _BARGAINING, "weighted median (Black 1948)", _weighted(bargaining.weighted_median),
+            _BARGAINING, "weighted median (Black 1948)", _weighted_median,
             views=frozenset({"bands", "bargaining"}),
         ),
         Indicator(

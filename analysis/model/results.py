@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.methods.capability import bloc_shares, bloc_totals
 from analysis.methods.trade import partner_concentration
 from analysis.model import alignment, estimative, findings
-from analysis.model.engine import ARMS_COEFFICIENTS, Base, prepare, state
+from analysis.model.engine import ARMS_COEFFICIENTS, Base, prepared, state
 from analysis.model.evaluation import evaluate, measure
 from analysis.model.forecasts import ArmsRace, Forecast, arms_race
 from analysis.model.indicators import INDICATORS, forecasts, load_world
@@ -247,7 +247,7 @@ def run(scenario: Scenario | str | Path, world: World | None = None) -> Scenario
     world = world if world is not None else load_world()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, world)
-    base = prepare(world, scenario)
+    base = prepared(world, scenario)
     central = state(base)
     table = measure(central)
     values = MappingProxyType({k: float(v) for k, v in table.iloc[0].items()})

@@ -10,13 +10,24 @@ design matrix, one row per draw, and returns every indicator for every row in on
 call (the matrix contract SALib and PRIM expect); `sweep` does both in chunks, locally or
 as tasks on a dask.distributed cluster, and records what it did (seed, sampler,
 distributions, package versions) with the results.
+
+How a seed becomes a Latin hypercube: the columns of a Latin hypercube are independent (each
+is the strata 1..n in its own random order, jittered within each stratum), so each input's
+column is drawn on its own by scipy's `qmc.LatinHypercube(d=1)` from the i-th child of
+`numpy.random.SeedSequence(seed).spawn(d)`, the inputs sorted by name (i-th name, i-th
+child), and the columns are drawn and mapped through their distributions in parallel
+threads. Same seed, same design, on any machine and with any number of threads. (Earlier
+versions drew all columns from one generator, `qmc.LatinHypercube(d=...,
+seed=numpy.random.default_rng(seed))`, so a seed now gives other numbers than it gave then.)
+The "sobol" and "mc" samplers draw all columns from `numpy.random.default_rng(seed)` at once,
+as before.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,8 +36,8 @@ import pandas as pd
 from scipy import special
 from scipy.stats import qmc
 
-from analysis.model.engine import prepare, state
-from analysis.model.evaluation import blas_pools, evaluate, measure_columns
+from analysis.model.engine import Base, State, columns_of, prepared, state_of
+from analysis.model.evaluation import BLOCK, evaluate, measure_blocks, reuse_freed_memory
 from analysis.model.indicators import SWEPT
 from analysis.world import Distribution, Scenario, World, data_uncertainty
 
@@ -41,33 +52,87 @@ def _check_draws(draws: int) -> None:
 
 def _unit_sample(draws: int, dims: int, seed: int, sampler: str) -> np.ndarray:
     """Points in the unit cube [0, 1)^dims, one row per draw."""
+    column = _unit_columns(draws, dims, seed, sampler)
+    return np.column_stack([column(i) for i in range(dims)]).reshape(draws, dims)
+
+
+def _unit_columns(draws: int, dims: int, seed: int, sampler: str) -> Callable[[int], np.ndarray]:
+    """Column i of `draws` points in [0, 1)^dims, as a function of i that returns a fresh
+    array (the caller may overwrite it). A Latin-hypercube column is drawn only when asked
+    for, from its own generator (see the module docstring), so several may be drawn at once
+    in threads; the other samplers draw every column at once, now."""
     if sampler == "lhs":
-        return qmc.LatinHypercube(d=dims, seed=np.random.default_rng(seed)).random(draws)
+        children = np.random.SeedSequence(seed).spawn(dims)
+        return lambda i: _lhs_column(children[i], draws)
     if sampler == "sobol":  # scrambled Sobol' sequence; balanced for powers of two
-        return qmc.Sobol(d=dims, scramble=True, seed=np.random.default_rng(seed)).random(draws)
-    if sampler == "mc":
-        return np.random.default_rng(seed).random((draws, dims))
-    raise ValueError(f"unknown sampler {sampler!r}; expected one of {SAMPLERS}")
+        u = qmc.Sobol(d=dims, scramble=True, seed=np.random.default_rng(seed)).random(draws)
+    elif sampler == "mc":
+        u = np.random.default_rng(seed).random((draws, dims))
+    else:
+        raise ValueError(f"unknown sampler {sampler!r}; expected one of {SAMPLERS}")
+    return lambda i: u[:, i].copy()
+
+
+def _lhs_column(seed: np.random.SeedSequence, draws: int) -> np.ndarray:
+    """One Latin-hypercube column (McKay, Beckman & Conover 1979): scipy's sampler in one
+    dimension, with its own generator."""
+    return qmc.LatinHypercube(d=1, seed=np.random.default_rng(seed)).random(draws)[:, 0]
 
 
 def quantile(dist: Distribution, u: np.ndarray) -> np.ndarray:
     """Map uniform [0, 1) draws through the distribution's inverse CDF (closed forms)."""
-    if dist.uniform:
+    u = np.asarray(u, dtype=float)
+    if dist.choice:
+        weights = np.asarray(dist.weights or [1 / len(dist.choice)] * len(dist.choice))
+        index = np.searchsorted(np.cumsum(weights)[:-1], u, side="right")
+        return np.asarray(dist.choice, dtype=object)[index]
+    out = np.empty(u.shape)
+    _inverse_cdf(dist, u.ravel().copy(), out.reshape(-1))
+    return out
+
+
+#: Draws `_inverse_cdf` maps at once: a few arrays of them stay in the processor's cache.
+CDF_CHUNK = 65_536
+
+
+def _inverse_cdf(dist: Distribution, u: np.ndarray, out: np.ndarray) -> None:
+    """`quantile` of a numeric distribution, written into `out`, overwriting `u` (both float
+    arrays of one shape, one axis): in place and in chunks, as a design's columns are long,
+    in the order of operations of the formulas in the comments of `_map_chunk`."""
+    for start in range(0, u.size, CDF_CHUNK):
+        chunk = slice(start, start + CDF_CHUNK)
+        _map_chunk(dist, u[chunk], out[chunk])
+
+
+def _map_chunk(dist: Distribution, u: np.ndarray, out: np.ndarray) -> None:
+    """`_inverse_cdf` of one chunk."""
+    if dist.uniform:  # low + u (high - low)
         low, high = dist.uniform
-        return low + u * (high - low)
-    if dist.triangular:
+        np.multiply(u, high - low, out=out)
+        out += low
+    elif dist.triangular:  # u < split: low + sqrt(u w (mode - low)); else high - sqrt(...)
         low, mode, high = dist.triangular
         width, split = high - low, (mode - low) / (high - low)
-        left = low + np.sqrt(u * width * (mode - low))
-        right = high - np.sqrt((1 - u) * width * (high - mode))
-        return np.where(u < split, left, right)
-    if dist.normal:  # truncated normal by inverting the normal CDF between the bounds
+        np.multiply(u, width, out=out)
+        out *= mode - low
+        np.sqrt(out, out=out)
+        out += low
+        right = u >= split
+        np.subtract(1, u, out=u)  # ... high - sqrt((1 - u) w (high - mode))
+        u *= width
+        u *= high - mode
+        np.sqrt(u, out=u)
+        np.subtract(high, u, out=u)
+        np.copyto(out, u, where=right)
+    else:  # truncated normal by inverting the normal CDF between the bounds
         n = dist.normal
         lo, hi = special.ndtr((n.low - n.mean) / n.sd), special.ndtr((n.high - n.mean) / n.sd)
-        return np.clip(n.mean + n.sd * special.ndtri(lo + u * (hi - lo)), n.low, n.high)
-    weights = np.asarray(dist.weights or [1 / len(dist.choice)] * len(dist.choice))
-    index = np.searchsorted(np.cumsum(weights)[:-1], u, side="right")
-    return np.asarray(dist.choice, dtype=object)[index]
+        np.multiply(u, hi - lo, out=out)  # mean + sd ndtri(lo + u (hi - lo)), clipped
+        out += lo
+        special.ndtri(out, out=out)
+        out *= n.sd
+        out += n.mean
+        np.clip(out, n.low, n.high, out=out)
 
 
 def uncertain_inputs(scenario: Scenario, world: World) -> dict[str, Distribution]:
@@ -92,15 +157,57 @@ def sample(
     numbers): each maps the shared numbers through its own distributions, and inputs a
     scenario does not declare stay at its central values.
     """
+    return _design(scenario, world, draws, seed, sampler, common)[0]
+
+
+def _design(
+    scenario: Scenario,
+    world: World,
+    draws: int,
+    seed: int,
+    sampler: str = "lhs",
+    common: Sequence[str] | None = None,
+    extra: int = 0,
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """`sample`, the float array whose rows are the design's numeric columns (then `extra`
+    more rows) and the names of those columns: a sweep writes its outcomes into the extra
+    rows, so inputs and outcomes share one array and nothing is concatenated. Columns are
+    drawn and mapped in parallel threads, each into its own row."""
     _check_draws(draws)
     inputs = uncertain_inputs(scenario, world)
     names = sorted(set(common) | set(inputs)) if common is not None else sorted(inputs)
     if not names:
         raise ValueError(f"scenario {scenario.id!r} declares no uncertainty")
-    u = _unit_sample(int(draws), len(names), seed, sampler)
-    return pd.DataFrame(
-        {n: quantile(inputs[n], u[:, i]) for i, n in enumerate(names) if n in inputs}
-    )
+    reuse_freed_memory()
+    column = _unit_columns(int(draws), len(names), seed, sampler)
+    drawn = [(i, name) for i, name in enumerate(names) if name in inputs]
+    numeric = [name for _, name in drawn if not inputs[name].choice]
+    values = np.empty((len(numeric) + extra, int(draws)))
+    rows = dict(zip(numeric, values, strict=False))
+    choices: dict[str, np.ndarray] = {}
+
+    def one(item: tuple[int, str]) -> None:
+        i, name = item
+        if name in rows:  # mapped straight into its row
+            _inverse_cdf(inputs[name], column(i), rows[name])
+        else:
+            choices[name] = quantile(inputs[name], column(i))
+
+    with ThreadPoolExecutor(max(1, min(len(drawn), os.cpu_count() or 1))) as pool:
+        for _ in pool.map(one, drawn):
+            pass
+    design = pd.DataFrame(values[: len(numeric)].T, columns=numeric, copy=False)
+    return _with_choices(design, [name for _, name in drawn], choices), values, numeric
+
+
+def _with_choices(
+    table: pd.DataFrame, order: Sequence[str], choices: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """`table` with the `choices` columns inserted where they come in `order`."""
+    for loc, name in enumerate(order):
+        if name in choices:
+            table.insert(loc, name, choices[name])
+    return table
 
 
 def problem(scenario: Scenario, world: World) -> dict:
@@ -133,25 +240,24 @@ def problem(scenario: Scenario, world: World) -> dict:
 #: `fit_chunk` will choose to fit a memory budget.
 CHUNK = 100_000
 MIN_CHUNK = 10_000
-#: Draws a worker thread evaluates at once within a local sweep: the working arrays of a block
-#: stay small enough for the processor's caches (and memory well below the chunk's bound).
-BLOCK = 16_384
 
 # The memory model of a local sweep, calibrated with the peak resident memory of sweeps of
-# asian-nato (12 inputs, 30 indicators, 16 actors; README, "Bad input"), with headroom because
-# the engine changes: a fixed part (interpreter, libraries, the World: measured ~200 MiB), the
-# sweep table (one float64 column per input and per indicator; the design, the evaluated
-# chunks and their concatenation, then the percentiles or the Parquet copy, exist side by
-# side: measured ~2.1 copies, ~690 bytes per draw) and the chunks being evaluated (one per
-# worker thread, each holding a few actors x actors float64 arrays per draw for the alignment
-# propensities and payoffs: measured 4.6-6.5 KB per draw at 16 actors, i.e. 18-25 bytes per
-# actor pair).
+# asian-nato (12 inputs, 30 indicators, 16 actors; README, "Bad input") followed by `save` and
+# `bands` (as the CLI does), with headroom because the engine changes: a fixed part
+# (interpreter, libraries, the World: measured ~225 MiB), the sweep table (one float64 column
+# per input and per indicator, inputs and outcomes in one array; `save`'s Arrow copy and
+# `bands`' percentiles come on top: measured 2.0-2.2 table sizes at the peak, 1M-2M draws,
+# with what evaluation leaves behind) and the draws being evaluated (each worker thread holds
+# a block of at most `evaluation.BLOCK` draws, mostly the trade dyads' factors and a few
+# actors x moves arrays per draw, ~2.5 KB per draw at 16 actors; a task of a dask sweep also
+# holds its chunk's inputs and outcomes: at most ~3.5 KB per draw with the smallest chunk,
+# i.e. ~14 bytes per actor pair).
 #: Fixed part of a sweep's peak memory, in bytes.
 SWEEP_BASE_BYTES = 256 * 2**20
 #: Copies of the sweep table alive at once at the peak.
-TABLE_COPIES = 2.5
-#: Bytes per draw being evaluated, per actor pair: float64 x 4 arrays of actors x actors.
-EVAL_BYTES_PER_PAIR = 8 * 4
+TABLE_COPIES = 2.25
+#: Bytes per draw being evaluated, per actor pair.
+EVAL_BYTES_PER_PAIR = 16
 
 
 def _memory_parts(
@@ -233,33 +339,22 @@ def _versions() -> dict[str, str]:
 
 
 def _evaluate_locally(
-    base, design: pd.DataFrame, keys: Sequence[str], chunk: int, progress: bool
-) -> pd.DataFrame:
-    """The indicators for every row of `design`, evaluated in blocks of at most `chunk` (and
-    BLOCK) draws on every core (numpy releases the GIL in its heavy loops) and written
-    straight into one preallocated array: no per-chunk tables to concatenate."""
-    keys = list(dict.fromkeys(keys))
-    values = np.empty((len(keys), len(design)))  # one contiguous row per indicator
-    step = max(1, min(chunk, BLOCK))
+    base: Base,
+    design: pd.DataFrame,
+    keys: Sequence[str],
+    chunk: int,
+    out: np.ndarray,
+    progress: bool,
+) -> None:
+    """The indicators `keys` for every row of `design`, evaluated in blocks of at most
+    `chunk` (and `evaluation.BLOCK`) draws on every core and written into `out` (keys x
+    draws)."""
+    columns = columns_of(design)
 
-    def one(start: int) -> None:
-        piece = design.iloc[start : start + step]
-        columns = measure_columns(state(base, piece), keys)
-        for row, key in zip(values, keys, strict=True):
-            row[start : start + len(piece)] = columns[key]
+    def states(start: int, stop: int) -> State:
+        return state_of(base, {k: v[start:stop] for k, v in columns.items()}, stop - start)
 
-    starts = range(0, len(design), step)
-    # one BLAS thread per worker: the workers already use every core (see `evaluation.blas_pools`)
-    one_blas_thread = blas_pools().limit(limits=1, user_api="blas")
-    with one_blas_thread, ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        mapped = pool.map(one, starts)
-        if progress:
-            from tqdm import tqdm
-
-            mapped = tqdm(mapped, total=len(starts), desc="sweeping", unit="block", disable=None)
-        for _ in mapped:
-            pass
-    return pd.DataFrame(values.T, index=design.index, columns=keys, copy=False)
+    measure_blocks(states, len(design), keys, min(chunk, BLOCK), out, progress)
 
 
 def sweep(
@@ -281,15 +376,20 @@ def sweep(
     _check_draws(draws)
     if chunk < 1:
         raise ValueError(f"chunk must be positive, got {chunk}")
-    design = sample(scenario, world, draws, seed, sampler, common)
+    keys = list(dict.fromkeys(keys))
     if client is not None:
+        design = sample(scenario, world, draws, seed, sampler, common)
         pieces = list(_chunks(design, chunk))
         n = len(pieces)
-        futures = client.map(evaluate, [world] * n, [scenario] * n, pieces, [list(keys)] * n)
-        outcomes = pd.concat(client.gather(futures))
-    else:
-        outcomes = _evaluate_locally(prepare(world, scenario), design, keys, chunk, progress)
-    table = pd.concat([design, outcomes], axis=1)
+        futures = client.map(evaluate, [world] * n, [scenario] * n, pieces, [keys] * n)
+        table = pd.concat([design, pd.concat(client.gather(futures))], axis=1)
+    else:  # inputs and outcomes in one array, outcomes written in place (no concatenation)
+        design, values, numeric = _design(scenario, world, draws, seed, sampler, common, len(keys))
+        base = prepared(world, scenario)
+        _evaluate_locally(base, design, keys, chunk, values[len(numeric) :], progress)
+        table = pd.DataFrame(values.T, columns=numeric + keys, copy=False)
+        choices = {c: design[c].to_numpy() for c in design.columns if c not in numeric}
+        table = _with_choices(table, list(design.columns), choices)
     table.attrs["sweep"] = {
         "scenario": scenario.id,
         "common": sorted(common) if common is not None else None,

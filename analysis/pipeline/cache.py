@@ -10,6 +10,7 @@ so fixing it changes the key, and loading it later reports the error).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -27,6 +28,7 @@ CACHE_PACKAGES = (
 )  # fmt: skip
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOURCE_KINDS = (".py", ".j2", ".json", ".css")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 
 
 def digest(*parts: bytes) -> str:
@@ -44,16 +46,22 @@ def _files(paths: list[Path], root: Path) -> list[bytes]:
 def shared_inputs(data_dir: Path, notebook: Path, scenarios: bool = False) -> str:
     """Digest of what every page of `notebook` reads: the notebook, the data files (the
     scenario files only if `scenarios`), the analysis sources and key package versions."""
+    return digest(notebook.read_bytes(), _common_inputs(data_dir, scenarios).encode())
+
+
+def _common_inputs(data_dir: Path, scenarios: bool) -> str:
+    """Digest of the data files (the scenario files only if `scenarios`), the analysis
+    sources and key package versions: the part every page's key shares."""
     shipped = data_dir / "scenarios"
     data = sorted(
         p for p in data_dir.rglob("*") if p.is_file() and (scenarios or p.parent != shipped)
     )
     sources = sorted(p for p in (ROOT / "analysis").rglob("*") if p.suffix in SOURCE_KINDS)
     versions = " ".join(f"{name}={_version(name)}" for name in CACHE_PACKAGES)
-    parts = [versions.encode(), notebook.read_bytes()]
-    return digest(*parts, *_files(data, data_dir), *_files(sources, ROOT))
+    return digest(versions.encode(), *_files(data, data_dir), *_files(sources, ROOT))
 
 
+@functools.cache
 def _version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -76,11 +84,26 @@ def locate(ident: str | Path, data_dir: Path, beside: Path | None = None) -> Pat
 
 def _read(path: Path) -> dict:
     """A scenario file's mapping, or {} if it cannot be read (its bytes still count)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return {}
+    raw = _parsed(path)
     return raw if isinstance(raw, dict) else {}
+
+
+def _parsed(path: Path) -> object:
+    """A YAML file's content leniently (None when unreadable), parsed once per content."""
+    try:
+        return _parse(path.read_bytes())
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(content: bytes) -> object:
+    """YAML text parsed with libyaml where PyYAML has it (the keys only read a few fields;
+    `analysis.world.reading` does the strict reading). Callers must not modify the result."""
+    try:
+        return yaml.load(content.decode("utf-8"), Loader=_LOADER)
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
 
 
 def chain(path: Path, data_dir: Path) -> list[Path]:
@@ -101,10 +124,7 @@ def scenario_files(path: Path, data_dir: Path) -> list[Path]:
     raw = _read(path)
     ident = raw.get("id", path.stem)
     refs = {raw.get("reference") or raw.get("extends")}
-    try:
-        implications = yaml.safe_load((data_dir / "implications.yaml").read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        implications = []
+    implications = _parsed(data_dir / "implications.yaml")
     for item in implications if isinstance(implications, list) else []:
         if isinstance(item, dict) and item.get("scenario") == ident:
             refs.add(item.get("reference"))

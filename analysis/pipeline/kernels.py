@@ -5,20 +5,29 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
+import subprocess
 import threading
+import time
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell
+
+from analysis.pipeline.zygote import Zygote, thread_environment
 
 #: Run by the kernel as it starts, so imports overlap with whatever the driver does meanwhile.
 WARM_UP = ["%matplotlib inline", "import analysis.pipeline.kernel_state as _ks", "_ks.warm_up()"]
 RESET = "%reset -f\nimport analysis.pipeline.kernel_state as _ks\n_ks.reset()"
 RESET_TAG = "render-reset"
-#: Thread pools of the numeric libraries, sized to a kernel's share of the cores.
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class WarmKernel:
@@ -30,16 +39,31 @@ class WarmKernel:
     event loop): a kernel is best driven by one thread.
     """
 
-    def __init__(self, cwd: Path, kernel_name: str = "python3", threads: int | None = None) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        kernel_name: str = "python3",
+        threads: int | None = None,
+        zygote: Zygote | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         self.cwd = cwd
         self.km = AsyncKernelManager(kernel_name=kernel_name)
         self.kc = None
         self._thread: int | None = None
+        self._zygote = zygote
+        if zygote is not None:  # forked from the zygote, which imported the stack already
+            zygote.acquire()
+            self.km.kernel_id = str(uuid.uuid4())
+            self.km.provisioner = ForkProvisioner(
+                kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec, parent=self.km
+            )
+            self.km.provisioner.zygote = zygote
         options = [f"--IPKernelApp.exec_lines={WARM_UP!r}", "--IPKernelApp.log_level=ERROR"]
-        env = dict(os.environ)
-        if threads is not None:  # kernels side by side: BLAS threads would fight for the cores
-            env |= {name: str(threads) for name in THREAD_VARIABLES if name not in os.environ}
-        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=options, env=env)
+        run_sync(self.km.start_kernel)(
+            cwd=str(cwd), extra_arguments=options,
+            env=thread_environment(threads) | dict(environment or {}),
+        )  # fmt: skip
 
     def execute(
         self, notebook: nbformat.NotebookNode, parameters: dict[str, object], output: Path
@@ -84,10 +108,87 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         self._disconnect()
-        run_sync(self.km.shutdown_kernel)(now=True)
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            if self._zygote is not None:
+                self._zygote.release()
+                self._zygote = None
 
 
 def without_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook without the reset cell the warm kernel ran first."""
     nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
     return nb
+
+
+class _Forked:
+    """A forked kernel as `subprocess.Popen` would present it to jupyter_client. It is the
+    zygote's child, not ours: liveness is a signal 0 probe, and the zygote's system reaps it."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: Future[int]) -> None:
+        self._pid = pid
+        self.returncode: int | None = None
+
+    @property
+    def pid(self) -> int:
+        return self._pid.result(timeout=120)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            if not self._pid.done():
+                return None
+            if self._pid.exception() is not None:
+                self.returncode = 1
+                return self.returncode
+            try:
+                os.kill(self._pid.result(), 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("kernel", timeout)
+            time.sleep(0.05)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching by a fork of the zygote (set `zygote`
+    before the kernel starts). Its kernel leads its own process group, as a launched one."""
+
+    zygote: Zygote | None = None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        if self.zygote is None or not self.zygote.accepts(cmd):
+            return await super().launch_kernel(cmd, **kwargs)
+        env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        cwd = str(kwargs.get("cwd") or Path.cwd())
+        self.process = _Forked(self.zygote.spawn(cmd, env, cwd))
+        self.pid = self.pgid = None  # known once the zygote answers; signals go to the process
+        self.cwd = cwd
+        return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signum)  # the kernel's own group (setsid)
+            except OSError:
+                self.process.send_signal(signum)

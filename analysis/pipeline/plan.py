@@ -15,6 +15,9 @@ from analysis.pipeline.cache import NOTEBOOKS, SCENARIO_NOTEBOOK
 REQUIRED_PARAMETERS = frozenset({"scenario"})
 #: Overview notebooks rendered once each (with their default parameters) by `make briefs`.
 REPORTS = ("01_actors", "03_compare", "04_uncertainty", "05_consistency", "06_alignment")
+#: Overview pages that estimate every scenario's findings: run after the scenario briefs, they
+#: read the briefs' estimates back instead of computing them again (`analysis.model.shared`).
+AFTER_BRIEFS = ("03_compare",)
 
 __all__ = [
     "NOTEBOOKS",
@@ -91,3 +94,15 @@ def check_parameters(notebook: Path, parameters: dict[str, object], required: se
         raise InputError(notebook, "parameters", f"unknown {unknown}; declared: {sorted(declared)}")
     if missing := sorted(required - set(parameters)):
         raise InputError(notebook, "parameters", f"missing required {missing}")
+
+
+def run_order(jobs: list[Job]) -> list[Job]:
+    """The order to execute `jobs` in: overview pages, scenario briefs, then the overview
+    pages that reuse the briefs' results (`AFTER_BRIEFS`); stable within each group."""
+
+    def group(job: Job) -> int:
+        if Path(job.notebook).stem in AFTER_BRIEFS:
+            return 2
+        return 1 if Path(job.notebook) == SCENARIO_NOTEBOOK else 0
+
+    return sorted(jobs, key=group)

@@ -8,10 +8,12 @@ goes on and the exit status says so.
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
 import queue
+import shutil
 import sys
 import tempfile
 import threading
@@ -37,6 +39,7 @@ from analysis.pipeline.plan import (
     check_parameters,
     plan_report,
     plan_scenario,
+    run_order,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +49,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "_manifest.json"
 INDEX_ROW = "analysis/index-row"  # as `analysis.report.brief.INDEX_ROW` (kept light here)
 MANIFEST_VERSION = 3  # raised whenever a brief's index row changes shape
+#: The variable naming the folder where a render's kernels share results, as
+#: `analysis.model.shared.FOLDER` (not imported here: the model is heavy to import).
+SHARED_FOLDER = "ANALYSIS_SHARED_RESULTS"
 
 __all__ = ["NOTEBOOKS", "REPORTS", "SCENARIO_NOTEBOOK", "check_parameters", "render"]
 
@@ -126,8 +132,14 @@ def _exporter():
         _html_exporter = HTMLExporter(
             template_name="brief", extra_template_basedirs=[str(TEMPLATES)],
             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            filters={"base64": _base64},
         )  # fmt: skip
     return _html_exporter
+
+
+def _base64(text: str) -> str:
+    """Text as base64 (the brief template embeds SVG charts as `<img>` data URIs, with alt)."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def _failure_message(exc: BaseException, sources: list[str]) -> str:
@@ -173,13 +185,37 @@ def execute_job(job: Job) -> JobResult:
     return _export(job, _execute(job, _thread_kernel(Path(job.notebook).parent)))
 
 
-def launch_kernels(cwd: Path, count: int) -> list:
+def kernel_threads(count: int) -> int | None:
+    """Threads per numeric library in each of `count` kernels side by side (None: one kernel
+    keeps the libraries' defaults)."""
+    return max(1, (os.cpu_count() or 1) // count) if count > 1 else None
+
+
+def start_zygote(count: int):
+    """The process `count` kernels will be forked from, importing the stack from now on; None
+    for one kernel (it imports the stack itself just as fast)."""
+    from analysis.pipeline.zygote import Zygote, thread_environment
+
+    if count < 2:
+        return None
+    return Zygote(thread_environment(kernel_threads(count)))
+
+
+def launch_kernels(cwd: Path, count: int, zygote=None, environment=None) -> list:
     """Launch `count` warm kernels in `cwd`, sharing the cores; they boot (and import the
-    stack) meanwhile."""
+    stack) meanwhile. Several are forked from one process that imports the stack once (from
+    `zygote`, or one started now). `environment` adds variables to the kernels'."""
     from analysis.pipeline.kernels import WarmKernel
 
-    threads = max(1, (os.cpu_count() or 1) // count) if count > 1 else None
-    return [WarmKernel(cwd, threads=threads) for _ in range(count)]
+    zygote = zygote if zygote is not None else start_zygote(count)
+    try:
+        return [
+            WarmKernel(cwd, threads=kernel_threads(count), zygote=zygote, environment=environment)
+            for _ in range(count)
+        ]
+    finally:
+        if zygote is not None:
+            zygote.release()  # the kernels hold it now
 
 
 def _run_local(jobs: list[Job], workers: int, kernels: list | None = None) -> Iterator[JobResult]:
@@ -387,16 +423,24 @@ def render(
             if job is not None and row is not None:
                 briefs[job.id] = row
         if todo:
-            for _, job in todo:  # before any kernel starts
-                if job is not None:
-                    check_parameters(Path(job.notebook), job.parameters, job.required)
-            kernels = [] if scheduler else _launch(todo, jobs)
+            zygote = None if scheduler else start_zygote(_kernel_count(todo, jobs))
+            try:
+                for _, job in todo:  # before any kernel starts
+                    if job is not None:
+                        check_parameters(Path(job.notebook), job.parameters, job.required)
+            except BaseException:
+                if zygote is not None:
+                    zygote.release()
+                raise
+            folder = tempfile.mkdtemp(prefix="analysis-shared-")  # results pages share
+            kernels = [] if scheduler else _launch(todo, jobs, zygote, {SHARED_FOLDER: folder})
             try:  # the kernels boot while the world loads
                 world = world if hasattr(world, "data_dir") else _load(data_dir)
                 _execute_all(world, todo, briefs, out, jobs, scheduler, kernels)
             finally:
                 for kernel in kernels:
                     kernel.shutdown()
+                shutil.rmtree(folder, ignore_errors=True)
         printed = None
         if executable is not None:
             pages = {b: out / f"{b}.html" for b in briefs if (out / f"{b}.html").exists()}
@@ -414,12 +458,23 @@ def _load(data_dir: Path) -> World:
     return load_world(data_dir)
 
 
-def _launch(todo: list[tuple[str, Job | None]], jobs: int | None) -> list:
-    """Warm kernels for the pages to render, launched as soon as they are known."""
+def _kernel_count(todo: list[tuple[str, Job | None]], jobs: int | None) -> int:
+    """How many warm kernels the pages known so far need (0: none known yet)."""
+    known = sum(job is not None for _, job in todo)
+    return min(jobs or os.cpu_count() or 1, known)
+
+
+def _launch(
+    todo: list[tuple[str, Job | None]], jobs: int | None, zygote=None, environment=None
+) -> list:
+    """Warm kernels for the pages to render, launched as soon as they are known (forked from
+    `zygote` when given, with `environment` added to theirs)."""
     notebooks = [Path(job.notebook) for _, job in todo if job is not None]
     if not notebooks:  # none found yet: launched once some are (if any)
+        if zygote is not None:
+            zygote.release()
         return []
-    return launch_kernels(notebooks[0].parent, min(jobs or os.cpu_count() or 1, len(notebooks)))
+    return launch_kernels(notebooks[0].parent, _kernel_count(todo, jobs), zygote, environment)
 
 
 def _execute_all(
@@ -454,6 +509,7 @@ def _execute_all(
         runnable.append(job)
     if not runnable:
         return
+    runnable = run_order(runnable)
     if scheduler:
         results = _run_dask(runnable, scheduler)
     else:

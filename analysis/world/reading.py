@@ -25,6 +25,7 @@ Decisions:
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import math
@@ -342,6 +343,25 @@ def load_yaml(
     column.
     """
     text = read_text(path, error=error, max_bytes=max_bytes, missing=missing)
+    key = (text, max_depth)
+    if key in _PARSED:  # the same text read before (a warm kernel's next brief): a fresh copy
+        return copy.deepcopy(_PARSED[key])
+    value = _parse_yaml(path, text, error, max_depth)
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[key] = value
+    return copy.deepcopy(value)
+
+
+#: Documents parsed before, by (text, depth limit): parsing in pure Python is what costs, and a
+#: process that renders brief after brief reads the same data files each time. Only valid
+#: documents are kept (errors name the path, so they are raised afresh every time).
+_PARSED: dict[tuple[str, int], object] = {}
+_PARSED_LIMIT = 64
+
+
+def _parse_yaml(path: str | Path, text: str, error: type[InputError], max_depth: int) -> object:
+    """`load_yaml`'s parsing of `text` (read from `path`), with its errors."""
     try:
         loader = _StrictLoader(text, max_depth)
     except yaml.reader.ReaderError as exc:
