@@ -337,3 +337,9 @@ def test_compare_page_runs_after_the_briefs_it_reuses():
     assert ordered.index("02_scenario") > max(
         ordered.index(s) for s in render_module.REPORTS if s not in AFTER_BRIEFS
     )
+
+
+def test_the_driver_names_the_shared_folder_as_the_model_reads_it():
+    from analysis.model import shared
+
+    assert render_module.SHARED_FOLDER == shared.FOLDER

@@ -126,24 +126,18 @@ def _tolerance(s: State, size: np.ndarray) -> np.ndarray:
     return (RELATIVE_TOLERANCE * bound * np.sum(size, axis=-1))[:, None]
 
 
-def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
-    """sum_j p_kj v_j for each vector v (draws x actors), p the propensity of every draw,
-    from its parts: static matrices for what the draws leave fixed, and only the varying
-    positions and trade estimates draw by draw (cost grows with actors x varying inputs).
-    All vectors go through each part together (one matrix product, not one per vector)."""
+def _static_parts(s: State, weights: dict, varying: np.ndarray):
+    """The parts of p the draws leave fixed: `fixed` (the judged overrides, and every term
+    folded in where each weight is one number), the term matrices still to weigh per draw,
+    `keep` (1 for the pairs p is computed for: no override, not the diagonal) and `spread`
+    (dependence per unit of a dyad's trade). Pairs with a varying position are left out of
+    the position term: they are added draw by draw."""
     base, n = s.base, len(s.base.actors)
-    v = np.stack(np.broadcast_arrays(*vectors))  # (vectors, actors) or (vectors, draws, actors)
     keep = (np.isnan(base.overrides) & ~np.eye(n, dtype=bool)).astype(float)
-    weights = {
-        k: _weight(s.parameter(f"alignment.{k}_weight"))
-        for k in ("position", "treaty", "rivalry", "trade")
-    }
     totals = np.where(np.isfinite(base.total_trade), base.total_trade, base.trade.sum(axis=1))
     inverse = np.divide(1.0, totals, out=np.zeros(n), where=totals > 0)  # no trade: no share
     spread = 0.5 * (inverse[:, None] + inverse[None, :]) * keep
-    varying = s.varied_positions()
-    x = s.positions
-    steady = np.abs(x[0][:, None] - x[0][None, :])
+    steady = np.abs(base.positions[:, None] - base.positions[None, :])
     steady[varying, :] = steady[:, varying] = 0.0  # the varying pairs are added per draw
     matrices = {
         "position": (1 - np.eye(n) - steady / NEUTRAL_DISTANCE) * keep,
@@ -155,6 +149,20 @@ def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
     if all(np.ndim(w) == 0 for w in weights.values()):  # one static matrix for every draw
         fixed = fixed + sum(weights[k] * m for k, m in matrices.items())
         matrices = {}
+    return fixed, matrices, keep, spread
+
+
+def weighted_sums(s: State, vectors: list[np.ndarray]) -> list[np.ndarray]:
+    """sum_j p_kj v_j for each vector v (draws x actors), p the propensity of every draw,
+    from its parts: static matrices for what the draws leave fixed, and only the varying
+    positions and trade estimates draw by draw (cost grows with actors x varying inputs).
+    All vectors go through each part together (one matrix product, not one per vector)."""
+    n = len(s.base.actors)
+    v = np.stack(np.broadcast_arrays(*vectors))  # (vectors, actors) or (vectors, draws, actors)
+    weights = {k: _weight(s.parameter(f"alignment.{k}_weight")) for k in _TERMS}
+    varying = s.varied_positions()
+    x = s.positions
+    fixed, matrices, keep, spread = _static_parts(s, weights, varying)
     total = np.zeros((len(v), s.size, n))
     total += _per_draw(v @ fixed.T)
     for key, matrix in matrices.items():
@@ -232,23 +240,8 @@ class _RowPlan:
 
 
 def _row_plan(s: State, rows: np.ndarray, u: np.ndarray, weights, varying) -> _RowPlan:
-    base, n = s.base, len(s.base.actors)
-    keep = (np.isnan(base.overrides) & ~np.eye(n, dtype=bool)).astype(float)
-    totals = np.where(np.isfinite(base.total_trade), base.total_trade, base.trade.sum(axis=1))
-    inverse = np.divide(1.0, totals, out=np.zeros(n), where=totals > 0)
-    spread = 0.5 * (inverse[:, None] + inverse[None, :]) * keep
-    steady = np.abs(base.positions[:, None] - base.positions[None, :])
-    steady[varying, :] = steady[:, varying] = 0.0  # the varying pairs are added per draw
-    matrices = {
-        "position": (1 - np.eye(n) - steady / NEUTRAL_DISTANCE) * keep,
-        "treaty": base.treaty_pairs * keep,
-        "rivalry": -base.rivalry_pairs * keep,
-        "trade": (base.reported + (0 if s.trade.varies else base.estimated)) * spread,
-    }
-    fixed = np.nan_to_num(base.overrides) * (1 - np.eye(n))
-    if all(np.ndim(w) == 0 for w in weights.values()):
-        fixed = fixed + sum(weights[k] * m for k, m in matrices.items())
-        matrices = {}
+    n = len(s.base.actors)
+    fixed, matrices, keep, spread = _static_parts(s, weights, varying)
     terms = {k: np.einsum("mj,mj->m", m[rows], u) for k, m in matrices.items()}
     distance = None
     if varying.size:
