@@ -305,19 +305,26 @@ def test_briefs_hand_their_index_row_to_the_renderer(rendered):
 
 
 def test_kernels_side_by_side_are_forked_from_one_zygote_that_ends_with_them(tmp_path):
-    probe = notebook(tmp_path / "p.ipynb", "value = 0", "import os\nprint(os.getppid())")
+    probe = notebook(
+        tmp_path / "p.ipynb",
+        "value = 0",
+        "import os\nprint(os.getppid(), get_ipython().history_manager.enabled)",
+    )
     kernels = render_module.launch_kernels(tmp_path, 2)
     try:
         parents = set()
         for i, kernel in enumerate(kernels):
             nb = kernel.execute(nbformat.read(probe, as_version=4), {}, tmp_path / f"{i}.ipynb")
-            parents.add(int(nb.cells[-1].outputs[0]["text"]))
+            parent, history = nb.cells[-1].outputs[0]["text"].split()
+            parents.add(int(parent))
+            assert history == "False"  # a rendering kernel writes no input history
         (zygote,) = parents  # both kernels are children of one process, the zygote
         command = Path(f"/proc/{zygote}/cmdline").read_bytes().split(b"\0")
         assert b"analysis.pipeline.zygote" in command
+        pids = [kernel.km.provisioner.process.pid for kernel in kernels]
     finally:
-        for kernel in kernels:
-            kernel.shutdown()
+        render_module.shutdown_all(kernels)
+    assert not [pid for pid in pids if Path(f"/proc/{pid}").exists()]  # gone on return
     deadline = time.monotonic() + 30
     while Path(f"/proc/{zygote}").exists():  # it exits once the last kernel has shut down
         assert time.monotonic() < deadline, "the zygote outlived its kernels"
@@ -343,3 +350,31 @@ def test_the_driver_names_the_shared_folder_as_the_model_reads_it():
     from analysis.model import shared
 
     assert render_module.SHARED_FOLDER == shared.FOLDER
+
+
+def test_a_kernel_that_dies_before_it_answers_is_reported(tmp_path):
+    kernel = WarmKernel(tmp_path)
+    try:
+        kernel.km.provisioner.process.kill()
+        with pytest.raises(RuntimeError, match="died before it answered"):
+            kernel.execute(
+                nbformat.read(notebook(tmp_path / "a.ipynb", "x = 1"), 4), {}, tmp_path / "o"
+            )
+    finally:
+        kernel.shutdown()
+
+
+def test_the_driver_validates_notebooks_without_compiling_the_iri_grammar():
+    code = (
+        "import sys\n"
+        "from analysis.pipeline.render import _decline_iri_checker\n"
+        "_decline_iri_checker()\n"
+        "import nbformat\n"
+        "from nbformat.v4 import new_code_cell, new_notebook\n"
+        "nbformat.validate(new_notebook(cells=[new_code_cell('x = 1')]))\n"
+        "bad = new_notebook(); bad.cells = [{'cell_type': 'code'}]\n"
+        "try:\n    nbformat.validate(bad)\nexcept nbformat.ValidationError:\n    pass\n"
+        "else:\n    raise SystemExit('an invalid notebook passed')\n"
+        "assert sys.modules['rfc3987_syntax'] is None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

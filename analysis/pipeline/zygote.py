@@ -120,6 +120,8 @@ class Zygote:
 
 def serve() -> None:
     """Import the kernel's stack, then fork a kernel for each request on standard input."""
+    import ipykernel.debugger  # noqa: F401  (imported as a kernel starts: once here)
+    import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401  (what every kernel imports first)
     import matplotlib_inline.backend_inline  # noqa: F401  (`%matplotlib inline`)
 
