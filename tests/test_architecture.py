@@ -57,6 +57,17 @@ def _collections_of_keys(tree: ast.AST, keys: set[str]) -> list[list[str]]:
     return found
 
 
+def _quotes_two_keys(text: str, keys: set[str]) -> bool:
+    """Whether `text` quotes two or more indicator keys (what a literal of them needs)."""
+    return sum(f'"{k}"' in text or f"'{k}'" in text for k in keys) >= 2
+
+
+def test_the_prefilter_keeps_every_file_a_literal_could_be_in():
+    keys = set(analysis.INDICATORS)
+    assert _quotes_two_keys("X = ('polarisation', \"position_gap\")", keys)
+    assert not _quotes_two_keys('X = ("polarisation",)  # position_gap', keys)
+
+
 def test_no_other_list_of_indicators_in_the_package():
     """Only the registry lists indicators: no list, tuple, set or dict literal elsewhere in
     analysis/ (or in a notebook) holds two or more indicator keys."""
@@ -64,7 +75,10 @@ def test_no_other_list_of_indicators_in_the_package():
     registry = ROOT / "analysis" / "model" / "indicators.py"
     offenders = {}
     for path in (ROOT / "analysis").rglob("*.py"):
-        if path != registry and (found := _collections_of_keys(ast.parse(path.read_text()), keys)):
+        text = path.read_text()
+        if path == registry or not _quotes_two_keys(text, keys):  # no such literal possible
+            continue
+        if found := _collections_of_keys(ast.parse(text), keys):
             offenders[str(path.relative_to(ROOT))] = found
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         cells = json.loads(path.read_text())["cells"]

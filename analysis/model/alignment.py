@@ -219,40 +219,65 @@ def _row_sums(s: State, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
     for name, row in plan.terms.items():
         total += row[:, None] * weights[name]
     if plan.distance is not None:  # - w_pos |x_k - x_j| / 50 over pairs with a varying position
-        along = s.positions.T  # actors x draws
-        gaps = np.abs(along[varying, None, :] - along[None, :, :]).reshape(-1, s.size)
-        total -= _scaled(weights["position"], plan.distance @ gaps)
+        total -= _scaled(weights["position"], _pair_gap_sums(s.positions, plan))
     if plan.estimated is not None:  # + w_trade D_kj over the estimated dyads (drawn per draw)
         total += _scaled(weights["trade"], plan.estimated @ s.trade.factors().T)
     return total
 
 
+#: Draws whose pair distances `_pair_gap_sums` takes at once: a few hundred pairs of them fit
+#: the processor's cache (a whole block of draws would not: 33 MiB for 16 varying actors).
+GAP_CHUNK = 2048
+
+
+def _pair_gap_sums(positions: np.ndarray, plan: _RowPlan) -> np.ndarray:
+    """sum over the plan's pairs (a, b) of distance[m, pair] |x_a - x_b| per draw: (rows,
+    draws), `positions` being (draws x actors). In chunks of `GAP_CHUNK` draws."""
+    along = np.ascontiguousarray(positions.T)  # one row per actor
+    sums = np.empty((plan.distance.shape[0], along.shape[1]))
+    for start in range(0, along.shape[1], GAP_CHUNK):
+        part = along[:, start : start + GAP_CHUNK]
+        gaps = part[plan.pairs[0]]
+        gaps -= part[plan.pairs[1]]
+        np.abs(gaps, out=gaps)
+        np.matmul(plan.distance, gaps, out=sums[:, start : start + GAP_CHUNK])
+    return sums
+
+
 @dataclass(frozen=True)
 class _RowPlan:
     """How `_row_sums` weighs the parts of p: the static part (one value per weighting), the
-    terms whose weight varies per draw, and the weights on the varying pairs' distances and
-    on the estimated dyads' draws (None where the draws leave them fixed)."""
+    terms whose weight varies per draw, the weights on the distances of the `pairs` (first
+    actors, second actors) with a varying position, each pair once, and on the estimated
+    dyads' draws (None where the draws leave them fixed)."""
 
     static: np.ndarray
     terms: dict[str, np.ndarray]
     distance: np.ndarray | None
     estimated: np.ndarray | None
+    pairs: np.ndarray | None = None
 
 
 def _row_plan(s: State, rows: np.ndarray, u: np.ndarray, weights, varying) -> _RowPlan:
     n = len(s.base.actors)
     fixed, matrices, keep, spread = _static_parts(s, weights, varying)
     terms = {k: np.einsum("mj,mj->m", m[rows], u) for k, m in matrices.items()}
-    distance = None
+    distance = ends = None
     if varying.size:
-        index = {int(v): a for a, v in enumerate(varying)}
-        weigh = np.zeros((len(rows), varying.size, n))  # on |x_v - x_j|, v varying
-        for m, k in enumerate(rows):
-            if int(k) in index:  # the mover's own position varies: every pair of its row
-                weigh[m, index[int(k)], :] = keep[k] * u[m] / NEUTRAL_DISTANCE
-            else:  # a steady mover: its pairs with the varying actors
-                weigh[m, :, k] = keep[k, varying] * u[m, varying] / NEUTRAL_DISTANCE
-        distance = weigh.reshape(len(rows), -1)
+        # weights on |x_a - x_b| for each pair with a varying actor, the pair taken once
+        pairs = sorted(
+            {(min(v, j), max(v, j)) for v in map(int, varying) for j in range(n) if j != v}
+        )
+        column = {pair: c for c, pair in enumerate(pairs)}
+        distance = np.zeros((len(rows), len(pairs)))
+        moving = set(map(int, varying))
+        for m, k in enumerate(map(int, rows)):
+            partners = range(n) if k in moving else sorted(moving)
+            for j in partners:
+                if j != k:
+                    distance[m, column[min(k, j), max(k, j)]] += keep[k, j] * u[m, j]
+        distance /= NEUTRAL_DISTANCE
+        ends = np.array(pairs, dtype=np.intp).T  # (first actor, second actor) of each pair
     estimated = None
     if s.trade.varies:
         trade = s.trade
@@ -262,7 +287,8 @@ def _row_plan(s: State, rows: np.ndarray, u: np.ndarray, weights, varying) -> _R
             first, second = trade.i == k, trade.j == k
             estimated[m, first] = scale[first] * u[m, trade.j[first]]
             estimated[m, second] = scale[second] * u[m, trade.i[second]]
-    return _RowPlan(np.einsum("mj,mj->m", fixed[rows], u), terms, distance, estimated)
+    static = np.einsum("mj,mj->m", fixed[rows], u)
+    return _RowPlan(static, terms, distance, estimated, ends)
 
 
 def _row_weight(values: np.ndarray) -> float | np.ndarray:
