@@ -308,16 +308,17 @@ def test_kernels_side_by_side_are_forked_from_one_zygote_that_ends_with_them(tmp
     probe = notebook(
         tmp_path / "p.ipynb",
         "value = 0",
-        "import os\nprint(os.getppid(), get_ipython().history_manager.enabled)",
+        "import gc, os\nprint(os.getppid(), get_ipython().history_manager.enabled, gc.isenabled())",
     )
     kernels = render_module.launch_kernels(tmp_path, 2)
     try:
         parents = set()
         for i, kernel in enumerate(kernels):
             nb = kernel.execute(nbformat.read(probe, as_version=4), {}, tmp_path / f"{i}.ipynb")
-            parent, history = nb.cells[-1].outputs[0]["text"].split()
+            parent, history, collecting = nb.cells[-1].outputs[0]["text"].split()
             parents.add(int(parent))
             assert history == "False"  # a rendering kernel writes no input history
+            assert collecting == "True"  # the zygote paused garbage collection, not its kernels
         (zygote,) = parents  # both kernels are children of one process, the zygote
         command = Path(f"/proc/{zygote}/cmdline").read_bytes().split(b"\0")
         assert b"analysis.pipeline.zygote" in command
@@ -378,3 +379,19 @@ def test_the_driver_validates_notebooks_without_compiling_the_iri_grammar():
         "assert sys.modules['rfc3987_syntax'] is None\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_warm_up_leaves_garbage_collection_as_it_found_it():
+    import gc
+
+    from analysis.pipeline import kernel_state
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            kernel_state.warm_up()
+            after = gc.isenabled()
+        finally:
+            gc.unfreeze()
+            gc.enable()
+        assert after == enabled

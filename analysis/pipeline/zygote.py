@@ -16,6 +16,7 @@ shut down, or when the driver died.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -120,6 +121,7 @@ class Zygote:
 
 def serve() -> None:
     """Import the kernel's stack, then fork a kernel for each request on standard input."""
+    gc.disable()  # while importing: see `kernel_state.warm_up`
     import ipykernel.debugger  # noqa: F401  (imported as a kernel starts: once here)
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401  (what every kernel imports first)
@@ -128,6 +130,7 @@ def serve() -> None:
     from analysis.pipeline import kernel_state
 
     kernel_state.warm_up()
+    gc.enable()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     for line in sys.stdin:
         request = json.loads(line)
