@@ -138,14 +138,20 @@ def _exporter():
 
 
 def _warm_exporter() -> None:
-    """Export a one-cell notebook, so templates and the exporter's HTML post-processing are
-    compiled before the first brief arrives (run while the kernels boot)."""
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
+    """Export a small notebook with every kind of output a brief has (prose, a table, a
+    chart, text), so the templates, the Markdown renderer and the exporter's HTML
+    post-processing are compiled before the first brief arrives (run while kernels boot)."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    chart = new_output("display_data", {"image/svg+xml": "<svg/>", "text/plain": "chart"})
-    cell = new_code_cell(outputs=[chart, new_output("display_data", {"text/html": "<p/>"})])
+    outputs = [
+        new_output("display_data", {"image/svg+xml": "<svg/>", "text/plain": "chart"}),
+        new_output("execute_result", {"text/html": "<table><tr><td>1</td></tr></table>"}),
+        new_output("display_data", {"text/markdown": "*a* [b](#c)", "text/plain": "a b"}),
+        new_output("stream", name="stdout", text="text"),
+    ]
+    cells = [new_markdown_cell("## A\n\n*b* `c` [d](#e)"), new_code_cell(outputs=outputs)]
     with _export_lock:
-        _exporter().from_notebook_node(new_notebook(cells=[cell]))
+        _exporter().from_notebook_node(new_notebook(cells=cells))
 
 
 def _base64(text: str) -> str:
