@@ -395,3 +395,20 @@ def test_warm_up_leaves_garbage_collection_as_it_found_it():
             gc.unfreeze()
             gc.enable()
         assert after == enabled
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
+def test_exports_run_at_a_lower_priority_than_the_driver():
+    import os
+    import threading
+
+    seen = {}
+
+    def export_thread():
+        render_module._in_background()
+        seen["export"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    worker = threading.Thread(target=export_thread)
+    worker.start()
+    worker.join()
+    assert seen["export"] == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)  # driver: unchanged

@@ -137,6 +137,13 @@ def _exporter():
     return _html_exporter
 
 
+def _in_background() -> None:
+    """Lower the calling thread's scheduling priority (Linux sets it per thread): exporting a
+    page can wait for a free core, a kernel's next cell cannot."""
+    if sys.platform.startswith("linux"):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 def _warm_exporter() -> None:
     """Export a small notebook with every kind of output a brief has (prose, a table, a
     chart, text), so the templates, the Markdown renderer and the exporter's HTML
@@ -253,7 +260,7 @@ def _run_local(jobs: list[Job], workers: int, kernels: list | None = None) -> It
     for job in jobs:
         pending.put(job)
     done: queue.SimpleQueue[Future] = queue.SimpleQueue()
-    exports = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
+    exports = ThreadPoolExecutor(1, thread_name_prefix="export", initializer=_in_background)
     exports.submit(_warm_exporter)
 
     def drive(kernel) -> None:
