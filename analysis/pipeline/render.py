@@ -243,7 +243,7 @@ def launch_kernels(cwd: Path, count: int, zygote=None, environment=None) -> list
 
 
 def shutdown_all(kernels: list) -> None:
-    """Shut the kernels down side by side: each waits for its process to end (~0.1 s)."""
+    """Shut the kernels down side by side: each waits for its process to end."""
     if kernels:
         with ThreadPoolExecutor(max_workers=len(kernels), thread_name_prefix="shutdown") as pool:
             list(pool.map(lambda kernel: kernel.shutdown(), kernels))

@@ -29,8 +29,8 @@ class Chart:
         fig = figure.figure if isinstance(figure, plt.Axes) else figure
         buffer = io.StringIO()
         with plt.rc_context(SVG_SETTINGS):
-            # The tight crop, measured once: savefig's "tight" would first draw the whole
-            # figure to lay it out, then again to write it (one draw is ~15% of a chart).
+            # The tight crop, measured: savefig's "tight" would draw the whole figure once to
+            # lay it out and again to write it (measuring makes a chart ~15% faster).
             box = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
             fig.savefig(buffer, format="svg", bbox_inches=box, metadata={"Date": None})
         plt.close(fig)
