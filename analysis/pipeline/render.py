@@ -111,9 +111,10 @@ def _thread_kernel(cwd: Path):
 
 
 def shutdown_kernels() -> None:
+    """Shut down the kernels the dask worker threads started (side by side)."""
     with _kernels_lock:
-        while _kernels:
-            _kernels.pop().shutdown()
+        kernels, _kernels[:] = list(_kernels), []
+    shutdown_all(kernels)
 
 
 _export_lock = threading.Lock()
