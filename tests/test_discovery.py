@@ -13,6 +13,7 @@ from analysis.model import exploration, sampling
 from analysis.model.evaluation import evaluate
 from analysis.report import format
 from analysis.report import uncertainty as show
+from analysis.report.chart import Chart
 
 
 def planted(seed: int, n: int = 2000, dims: int = 5) -> tuple[pd.DataFrame, np.ndarray]:
@@ -53,6 +54,16 @@ def test_prim_sentence_states_the_box():
     assert f"{box.coverage:.0%} of the draws in which that happens (coverage)" in sentence
     assert f"{box.density:.0%} of the draws inside the box (density)" in sentence
     assert "first input exceeds" in show.box_sentence(box, {"x1": "the first input"})
+
+
+def test_box_chart_draws_a_large_cloud_of_draws_as_one_image():
+    """Beyond show.RASTER_ABOVE other draws the grey cloud is one image inside the SVG, so a
+    chart of 30,000 draws stays small (all vectors, ~3 MB); fewer draws stay vectors."""
+    for n, images in ((2000, 0), (30_000, 1)):
+        x, y = planted(1, n=n)
+        chart = Chart(show.plot_box(prim(x, y)), caption="", alt="")
+        assert chart.svg.count("<image") == images, n
+    assert len(chart.svg) < 1_000_000
 
 
 def test_prim_restricts_a_categorical_input():
@@ -176,7 +187,7 @@ def test_discover_at_fixed_trade_recovers_the_threshold(world, nato):
     """With the trade estimates held at their central values, 'trade at risk > $300 bn' is
     exactly 'factor > 3e11 / cross-bloc trade': one restriction, at that value."""
     design = sampling.sample(nato, world, 2000, 1).assign(**{"estimate.trade": 0.0})
-    outcomes = evaluate(world, nato, design)
+    outcomes = evaluate(world, nato, design, keys=["trade_at_risk_usd", "cross_bloc_trade_usd"])
     flags = exploration.cases(outcomes, "trade_at_risk_usd > 3e11").to_numpy()
     box = prim(design.drop(columns="estimate.trade"), flags, mass_min=0.05)
     cross = outcomes["cross_bloc_trade_usd"].iloc[0]

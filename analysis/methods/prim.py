@@ -54,12 +54,14 @@ __all__ = ["Box", "prim"]
 @dataclass
 class _State:
     """One box: numeric limits (±inf where unrestricted) and the categories each categorical
-    input may take; `inside` marks the draws in the box."""
+    input may take; `inside` marks the draws in the box. While peeling, `order` holds the
+    box's draws sorted by each numeric input (one row per input), so a peel needs no sort."""
 
     low: np.ndarray
     high: np.ndarray
     allowed: list[np.ndarray]
     inside: np.ndarray
+    order: np.ndarray | None = None
 
     def copy(self, inside: np.ndarray) -> _State:
         return _State(self.low.copy(), self.high.copy(), [a.copy() for a in self.allowed], inside)
@@ -73,6 +75,7 @@ class _State:
 class _Data:
     numeric: list[str]
     x: np.ndarray  # draws x numeric inputs
+    xt: np.ndarray  # the same, one row per input
     categorical: list[str]
     codes: np.ndarray  # draws x categorical inputs, integer codes
     levels: list[np.ndarray]  # the categories of each categorical input
@@ -107,7 +110,9 @@ def _prepare(inputs: pd.DataFrame, y: ArrayLike) -> _Data:
         codes.append(code)
         levels.append(np.asarray(uniques, dtype=object))
     codes_arr = np.column_stack(codes) if codes else np.zeros((len(inputs), 0), dtype=int)
-    return _Data(list(numeric), x, list(categorical), codes_arr, levels, y)
+    return _Data(
+        list(numeric), x, np.ascontiguousarray(x.T), list(categorical), codes_arr, levels, y
+    )
 
 
 #: A candidate move: (unrestricted inputs after it, draws in the new box, cases of interest
@@ -132,28 +137,26 @@ def _peels(data: _Data, box: _State, alpha: float) -> list[_Candidate]:
     hits = int(y.sum())
     free = _free(data, box)
     restricted = np.isfinite(box.low) | np.isfinite(box.high)
-    x = data.x[idx]
-    ordered = np.sort(x, axis=0)
+    if box.order is None:
+        box.order = idx[np.argsort(data.xt[:, idx], axis=1, kind="stable")]
+    ordered = np.take_along_axis(data.xt, box.order, axis=1)  # each row sorted
+    ordered_y = data.y[box.order]
     # upper end: drop draws at or above the order statistic at (n-1)(1-alpha);
     # lower end: drop draws at or below the order statistic at (n-1) alpha
-    upper, lower = ordered[math.ceil((n - 1) * (1 - alpha))], ordered[math.floor((n - 1) * alpha)]
-    drop_upper, drop_lower = x >= upper, x <= lower
-    kept_upper = n - np.count_nonzero(drop_upper, axis=0)
-    kept_lower = n - np.count_nonzero(drop_lower, axis=0)
-    hits_upper = hits - np.count_nonzero(drop_upper & y[:, None], axis=0)
-    hits_lower = hits - np.count_nonzero(drop_lower & y[:, None], axis=0)
-    for j in range(x.shape[1]):
+    upper = ordered[:, math.ceil((n - 1) * (1 - alpha))]
+    lower = ordered[:, math.floor((n - 1) * alpha)]
+    for j in range(ordered.shape[0]):
         after = free - (not restricted[j])
-        below = np.searchsorted(ordered[:, j], upper[j], side="left")  # values < cut
-        if below:
-            bound = 0.5 * (upper[j] + ordered[below - 1, j])
-            build = functools.partial(_peeled, box, idx, drop_upper[:, j], j, "high", bound)
-            out.append((after, int(kept_upper[j]), int(hits_upper[j]), build))
-        above = np.searchsorted(ordered[:, j], lower[j], side="right")  # values <= cut
-        if above < n:
-            bound = 0.5 * (lower[j] + ordered[above, j])
-            build = functools.partial(_peeled, box, idx, drop_lower[:, j], j, "low", bound)
-            out.append((after, int(kept_lower[j]), int(hits_lower[j]), build))
+        below = int(np.searchsorted(ordered[j], upper[j], side="left"))  # values < cut
+        if below:  # the limit goes halfway to the largest value kept
+            bound = 0.5 * (upper[j] + ordered[j, below - 1])
+            build = functools.partial(_peeled, data, box, j, "high", upper[j], bound)
+            out.append((after, below, int(np.count_nonzero(ordered_y[j, :below])), build))
+        above = int(np.searchsorted(ordered[j], lower[j], side="right"))  # values <= cut
+        if above < n:  # halfway to the smallest value kept
+            bound = 0.5 * (lower[j] + ordered[j, above])
+            build = functools.partial(_peeled, data, box, j, "low", lower[j], bound)
+            out.append((after, n - above, int(np.count_nonzero(ordered_y[j, above:])), build))
     for j in range(len(box.allowed)):
         codes = data.codes[idx, j]
         present = np.unique(codes)
@@ -162,26 +165,37 @@ def _peels(data: _Data, box: _State, alpha: float) -> list[_Candidate]:
         after = free - bool(box.allowed[j].all())
         for level in present:
             drop = codes == level
-            build = functools.partial(_excluded, box, idx, drop, j, level)
+            build = functools.partial(_excluded, data, box, idx, drop, j, level)
             out.append((after, n - int(drop.sum()), hits - int(y[drop].sum()), build))
     return out
 
 
-def _peeled(
-    box: _State, idx: np.ndarray, drop: np.ndarray, j: int, side: str, bound: float
-) -> _State:
-    """The box with numeric input j's `side` limit moved to `bound`, less the dropped draws."""
-    new = box.copy(box.inside.copy())
+def _peeled(data: _Data, box: _State, j: int, side: str, cut: float, bound: float) -> _State:
+    """The box with numeric input j's `side` limit moved to `bound`, less the draws at or
+    beyond `cut`."""
+    kept = data.xt[j] < cut if side == "high" else data.xt[j] > cut
+    new = _narrowed(box, box.inside & kept)
     getattr(new, side)[j] = bound
-    new.inside[idx[drop]] = False
     return new
 
 
-def _excluded(box: _State, idx: np.ndarray, drop: np.ndarray, j: int, level: int) -> _State:
+def _excluded(
+    data: _Data, box: _State, idx: np.ndarray, drop: np.ndarray, j: int, level: int
+) -> _State:
     """The box without category `level` of categorical input j."""
-    new = box.copy(box.inside.copy())
+    inside = box.inside.copy()
+    inside[idx[drop]] = False
+    new = _narrowed(box, inside)
     new.allowed[j][level] = False
-    new.inside[idx[drop]] = False
+    return new
+
+
+def _narrowed(box: _State, inside: np.ndarray) -> _State:
+    """A copy of the box holding only the draws in `inside` (a subset of the box's), its
+    sorted order kept by dropping the others."""
+    new = box.copy(inside)
+    if box.order is not None:
+        new.order = box.order[inside[box.order]].reshape(box.order.shape[0], -1)
     return new
 
 

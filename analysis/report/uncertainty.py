@@ -290,6 +290,10 @@ def box_sentence(box: Box, labels: Mapping[str, str] | None = None) -> str:
     )
 
 
+#: Draws above which the box chart's cloud of other draws is an image, not vectors.
+RASTER_ABOVE = 5000
+
+
 def plot_box(box: Box, labels: Mapping[str, str] | None = None) -> plt.Axes:
     """The draws on the box's two most significant numeric inputs, cases of interest in red,
     the box outlined; with fewer than two numeric restrictions, the coverage-density
@@ -301,7 +305,11 @@ def plot_box(box: Box, labels: Mapping[str, str] | None = None) -> plt.Axes:
         a, b = numeric[:2]
         xs, ys = box.inputs[a].to_numpy(float), box.inputs[b].to_numpy(float)
         hit = box.interest
-        ax.scatter(xs[~hit], ys[~hit], s=6, color="#b0b0b0", label="other draws")
+        rest = ~hit
+        # tens of thousands of dots as vectors make a chart of megabytes: beyond a few thousand
+        # the background cloud is drawn as one image inside the SVG
+        many = int(rest.sum()) > RASTER_ABOVE
+        ax.scatter(xs[rest], ys[rest], s=6, color="#b0b0b0", label="other draws", rasterized=many)
         ax.scatter(
             xs[hit],
             ys[hit],
