@@ -308,17 +308,19 @@ def test_kernels_side_by_side_are_forked_from_one_zygote_that_ends_with_them(tmp
     probe = notebook(
         tmp_path / "p.ipynb",
         "value = 0",
-        "import gc, os\nprint(os.getppid(), get_ipython().history_manager.enabled, gc.isenabled())",
+        "import gc, os\nfrom ipykernel.debugger import _is_debugpy_available as debugger\n"
+        "print(os.getppid(), get_ipython().history_manager.enabled, gc.isenabled(), debugger)",
     )
     kernels = render_module.launch_kernels(tmp_path, 2)
     try:
         parents = set()
         for i, kernel in enumerate(kernels):
             nb = kernel.execute(nbformat.read(probe, as_version=4), {}, tmp_path / f"{i}.ipynb")
-            parent, history, collecting = nb.cells[-1].outputs[0]["text"].split()
+            parent, history, collecting, debugger = nb.cells[-1].outputs[0]["text"].split()
             parents.add(int(parent))
             assert history == "False"  # a rendering kernel writes no input history
             assert collecting == "True"  # the zygote paused garbage collection, not its kernels
+            assert debugger == "False"  # nobody debugs a rendering kernel: no debugpy
         (zygote,) = parents  # both kernels are children of one process, the zygote
         command = Path(f"/proc/{zygote}/cmdline").read_bytes().split(b"\0")
         assert b"analysis.pipeline.zygote" in command
@@ -351,6 +353,27 @@ def test_the_driver_names_the_shared_folder_as_the_model_reads_it():
     from analysis.model import shared
 
     assert render_module.SHARED_FOLDER == shared.FOLDER
+
+
+def test_a_render_kernel_reads_unchanged_data_once(monkeypatch, tmp_path, data_copy):
+    """In a render, pages of one kernel share the World while data/ is unchanged; an edited
+    file is read again, and outside a render every call reads the files."""
+    from analysis.model import shared
+
+    monkeypatch.setattr(shared, "_kept", {})
+    monkeypatch.setenv(shared.FOLDER, str(tmp_path))
+    first = analysis.load_world(data_copy)
+    assert analysis.load_world(data_copy) is first
+    assert analysis.load_world() is not first  # another folder, another World
+    table = data_copy / "parameters.csv"
+    table.write_text(table.read_text().replace("trade.disruption_factor,the share of cross-bloc "
+                     "trade at risk,0.05", "trade.disruption_factor,the share of cross-bloc trade "
+                     "at risk,0.07"))  # fmt: skip
+    edited = analysis.load_world(data_copy)
+    assert edited.parameter("trade.disruption_factor") == 0.07
+    assert first.parameter("trade.disruption_factor") == 0.05
+    monkeypatch.delenv(shared.FOLDER)
+    assert analysis.load_world(data_copy) is not analysis.load_world(data_copy)
 
 
 def test_a_kernel_that_dies_before_it_answers_is_reported(tmp_path):

@@ -18,12 +18,13 @@ from analysis.methods import arms, bargaining
 from analysis.methods.capability import balance_ratio, bloc_totals_and_region, share_of
 from analysis.methods.polarisation import esteban_ray_many, group_position
 from analysis.methods.trade import partner_concentration
-from analysis.model import alignment
+from analysis.model import alignment, shared
 from analysis.model.engine import ARMS_COEFFICIENTS, HORIZON, State
 from analysis.model.forecasts import Forecast, forecast
 from analysis.model.registry import Indicator
 from analysis.world import World
 from analysis.world import load_world as _load_world
+from analysis.world.data import DATA_DIR, data_digest
 
 # -- capability balance (Singer, Bremer & Stuckey 1972) -----------------------------------------
 
@@ -511,5 +512,12 @@ def format_value(key: str, value: float | None) -> str:
 
 
 def load_world(data_dir: str | Path | None = None) -> World:
-    """Read and validate data/, checking that each implication names a registry indicator."""
-    return _load_world(data_dir, indicators=INDICATORS)
+    """Read and validate data/, checking that each implication names a registry indicator.
+
+    In a render, a kernel reads the same data once for all its pages (a World is never
+    changed); a data file that changed meanwhile is read again."""
+    if not shared.rendering():
+        return _load_world(data_dir, indicators=INDICATORS)
+    root = Path(data_dir) if data_dir is not None else DATA_DIR
+    name = shared.key("world", str(root), data_digest(root))
+    return shared.kept(name, lambda: _load_world(data_dir, indicators=INDICATORS))

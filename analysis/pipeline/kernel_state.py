@@ -26,7 +26,13 @@ def warm_up() -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
+        import matplotlib.backends.backend_svg  # noqa: F401  (every chart is an SVG)
+        import SALib.analyze.sobol  # noqa: F401  (every brief's key judgements)
+        import SALib.sample.sobol  # noqa: F401
+
+        import analysis.report.alignment  # noqa: F401
         import analysis.report.brief  # noqa: F401
+        import analysis.report.judgements  # noqa: F401
         import analysis.report.overview_charts  # noqa: F401
         import analysis.report.scenario_charts  # noqa: F401
 

@@ -122,6 +122,9 @@ class Zygote:
 def serve() -> None:
     """Import the kernel's stack, then fork a kernel for each request on standard input."""
     gc.disable()  # while importing: see `kernel_state.warm_up`
+    # A rendering kernel is never debugged: without debugpy (which ipykernel treats as not
+    # installed) the zygote skips importing pydevd, and each kernel its debugger's start-up.
+    sys.modules.setdefault("debugpy", None)
     import ipykernel.debugger  # noqa: F401  (imported as a kernel starts: once here)
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401  (what every kernel imports first)

@@ -371,15 +371,20 @@ class World:
     @cached_property
     def data_hash(self) -> str:
         """SHA-256 over every file in data/, for provenance and caching."""
-        digest = hashlib.sha256()
-        for path in sorted(p for p in self.data_dir.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(self.data_dir)).encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return data_digest(self.data_dir)
 
     def parameter(self, name: str) -> float:
         """The default value of a model parameter (a labelled judgement in parameters.csv)."""
         return float(self.parameters.loc[name, "value"])
+
+
+def data_digest(folder: Path) -> str:
+    """SHA-256 over every file in a data folder: names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_world(
