@@ -355,6 +355,24 @@ def test_the_driver_names_the_shared_folder_as_the_model_reads_it():
     assert render_module.SHARED_FOLDER == shared.FOLDER
 
 
+def test_pages_are_nbconverts_html_without_its_reparsing_pass():
+    """The exporter skips nbconvert's BeautifulSoup pass over the finished page; parsed, its
+    page is the one nbconvert writes: same elements, same alt text, the same boxes focusable."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from analysis.pipeline.page_export import PageExporter
+
+    notebook = render_module.every_output_kind()
+    settings = render_module.exporter_settings()
+    resources = {"metadata": {"name": "A <page>"}}
+    ours, _ = PageExporter(**settings).from_notebook_node(notebook, resources=dict(resources))
+    theirs, _ = HTMLExporter(**settings).from_notebook_node(notebook, resources=dict(resources))
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs
+    assert ours.count('tabindex="0"') == 5  # the Markdown cell and the four outputs
+    assert 'alt="a chart"' in ours
+
+
 def test_a_render_kernel_reads_unchanged_data_once(monkeypatch, tmp_path, data_copy):
     """In a render, pages of one kernel share the World while data/ is unchanged; an edited
     file is read again, and outside a render every call reads the files."""

@@ -35,7 +35,9 @@ def warm_up() -> None:
         import analysis.report.judgements  # noqa: F401
         import analysis.report.overview_charts  # noqa: F401
         import analysis.report.scenario_charts  # noqa: F401
+        from analysis.model.evaluation import blas_pools
 
+        blas_pools()  # finds the loaded BLAS libraries once, not in every forked kernel
         _RC.clear()
         _RC.update(matplotlib.rcParams.copy())
     finally:

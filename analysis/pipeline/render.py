@@ -127,15 +127,20 @@ def _exporter():
     Callers hold `_export_lock`: exporting is CPU-bound, so one at a time loses nothing.
     """
     global _html_exporter
-    from nbconvert import HTMLExporter
+    from analysis.pipeline.page_export import PageExporter
 
     if _html_exporter is None:
-        _html_exporter = HTMLExporter(
-            template_name="brief", extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-            filters={"base64": _base64}, optimistic_validation=True,
-        )  # fmt: skip
+        _html_exporter = PageExporter(**exporter_settings())
     return _html_exporter
+
+
+def exporter_settings() -> dict:
+    """How the pages are exported: the brief template, outputs only, no prompts."""
+    return dict(
+        template_name="brief", extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        filters={"base64": _base64}, optimistic_validation=True,
+    )  # fmt: skip
 
 
 def _in_background() -> None:
@@ -147,19 +152,25 @@ def _in_background() -> None:
 
 def _warm_exporter() -> None:
     """Export a small notebook with every kind of output a brief has (prose, a table, a
-    chart, text), so the templates, the Markdown renderer and the exporter's HTML
-    post-processing are compiled before the first brief arrives (run while kernels boot)."""
+    chart, text), so the templates and the Markdown renderer are compiled before the first
+    brief arrives (run while kernels boot)."""
+    with _export_lock:
+        _exporter().from_notebook_node(every_output_kind())
+
+
+def every_output_kind():
+    """A small notebook with prose and every kind of output a page has."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+    chart = {"image/svg+xml": {"alt": "a chart", "caption": "Its caption."}}
     outputs = [
-        new_output("display_data", {"image/svg+xml": "<svg/>", "text/plain": "chart"}),
+        new_output("display_data", {"image/svg+xml": "<svg/>", "text/plain": "c"}, metadata=chart),
         new_output("execute_result", {"text/html": "<table><tr><td>1</td></tr></table>"}),
         new_output("display_data", {"text/markdown": "*a* [b](#c)", "text/plain": "a b"}),
         new_output("stream", name="stdout", text="text"),
     ]
     cells = [new_markdown_cell("## A\n\n*b* `c` [d](#e)"), new_code_cell(outputs=outputs)]
-    with _export_lock:
-        _exporter().from_notebook_node(new_notebook(cells=cells))
+    return new_notebook(cells=cells)
 
 
 def _base64(text: str) -> str:

@@ -4,6 +4,7 @@ the arms race. Each function draws one chart and returns it with its caption and
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch
@@ -27,19 +28,21 @@ def _draw_capability_shares(
         frames.append(table)
     data = pd.concat(frames, ignore_index=True)
     data["capability"] = data["indicator"].map(CAPABILITY_LABELS)
+    # grouped horizontal bars, first capability on top and series in the order added (drawn
+    # with matplotlib: seaborn's categorical machinery cost more than the chart itself)
+    capabilities = list(dict.fromkeys(data["capability"]))
+    series = list(dict.fromkeys(data["series"]))
+    shares = data.pivot(index="capability", columns="series", values="share")
+    shares = shares.reindex(index=capabilities, columns=series)
     sns.set_theme(style="whitegrid")
     _, ax = plt.subplots(figsize=(9, 4.2))
-    sns.barplot(
-        data=data,
-        y="capability",
-        x="share",
-        hue="series",
-        palette=palette,
-        ax=ax,
-        orient="h",
-        saturation=1,
-        errorbar=None,  # one value per bar: nothing to estimate
-    )
+    height, rows = 0.8 / len(series), np.arange(len(capabilities))
+    for k, name in enumerate(series):
+        offset = (k - (len(series) - 1) / 2) * height
+        ax.barh(rows + offset, shares[name], height=height, color=palette[name], label=name)
+    ax.set_yticks(rows, capabilities)
+    ax.set_ylim(len(capabilities) - 0.5, -0.5)
+    ax.yaxis.grid(False)
     ax.set_xlabel("Share of the 16 modelled actors' total")
     ax.set_ylabel("")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
