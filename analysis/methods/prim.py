@@ -165,7 +165,7 @@ def _peels(data: _Data, box: _State, alpha: float) -> list[_Candidate]:
         after = free - bool(box.allowed[j].all())
         for level in present:
             drop = codes == level
-            build = functools.partial(_excluded, data, box, idx, drop, j, level)
+            build = functools.partial(_excluded, box, idx, drop, j, level)
             out.append((after, n - int(drop.sum()), hits - int(y[drop].sum()), build))
     return out
 
@@ -179,9 +179,7 @@ def _peeled(data: _Data, box: _State, j: int, side: str, cut: float, bound: floa
     return new
 
 
-def _excluded(
-    data: _Data, box: _State, idx: np.ndarray, drop: np.ndarray, j: int, level: int
-) -> _State:
+def _excluded(box: _State, idx: np.ndarray, drop: np.ndarray, j: int, level: int) -> _State:
     """The box without category `level` of categorical input j."""
     inside = box.inside.copy()
     inside[idx[drop]] = False

@@ -24,7 +24,7 @@ from analysis.model.forecasts import Forecast, forecast
 from analysis.model.registry import Indicator
 from analysis.world import World
 from analysis.world import load_world as _load_world
-from analysis.world.data import DATA_DIR, data_digest
+from analysis.world.data import data_digest, data_folder
 
 # -- capability balance (Singer, Bremer & Stuckey 1972) -----------------------------------------
 
@@ -518,6 +518,6 @@ def load_world(data_dir: str | Path | None = None) -> World:
     changed); a data file that changed meanwhile is read again."""
     if not shared.rendering():
         return _load_world(data_dir, indicators=INDICATORS)
-    root = Path(data_dir) if data_dir is not None else DATA_DIR
+    root = data_folder(data_dir)
     name = shared.key("world", str(root), data_digest(root))
     return shared.kept(name, lambda: _load_world(data_dir, indicators=INDICATORS))

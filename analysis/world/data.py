@@ -378,6 +378,11 @@ class World:
         return float(self.parameters.loc[name, "value"])
 
 
+def data_folder(data_dir: str | Path | None) -> Path:
+    """The data folder a `load_world(data_dir)` reads: `data_dir`, or the project's data/."""
+    return Path(data_dir) if data_dir is not None else DATA_DIR
+
+
 def data_digest(folder: Path) -> str:
     """SHA-256 over every file in a data folder: names and bytes."""
     digest = hashlib.sha256()
@@ -395,7 +400,7 @@ def load_world(
     `indicators`, when given, are the indicator keys an implication may name (the model's
     registry); the data layer itself knows no indicator.
     """
-    root = Path(data_dir) if data_dir is not None else DATA_DIR
+    root = data_folder(data_dir)
     p: Callable[[str], Path] = lambda name: root / name  # noqa: E731
 
     actors, _ = _read_csv(p("actors.csv"), ActorRow, "iso3")
