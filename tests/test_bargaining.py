@@ -256,3 +256,38 @@ def test_bdm_hand_cases():
     assert positions.to_numpy().min() >= 4.0 and positions.to_numpy().max() <= 10.0
     with pytest.raises(ValueError, match="one entry per actor"):
         bg.bdm_rounds([1, 2], [0, 1, 2], [1, 1, 1])
+
+
+def _offer_taken(i, x, e, choice):
+    """The acceptance rule of bdm_rounds' docstring for actor i alone, proposer by proposer
+    (e: expected utilities from i's view): the oracle for the vectorised rounds."""
+    kinds = {"conflict": [], "compromise": [], "capitulation": []}
+    for j in range(len(x)):
+        if x[j] == x[i]:
+            continue
+        mine, theirs = e[i, j], e[j, i]
+        if theirs > mine > 0:
+            kinds["conflict"].append((abs(x[j] - x[i]), x[j]))
+        elif theirs > 0 > mine and theirs > -mine:
+            target = x[i] + (x[j] - x[i]) * (-mine / theirs)
+            midpoint = (-mine * x[i] + theirs * x[j]) / (theirs - mine)
+            key = midpoint if choice == "scholz" else abs(target - x[i])
+            kinds["compromise"].append((key, target))
+        elif theirs > 0 > mine:
+            kinds["capitulation"].append((abs(x[j] - x[i]), x[j]))
+    for offers in kinds.values():
+        if offers:
+            return min(offers, key=lambda o: o[0])[1]  # the first of equal keys
+    return x[i]
+
+
+@pytest.mark.parametrize("choice", ["scholz", "least_move"])
+def test_bdm_offers_of_all_actors_at_once_follow_the_rule_actor_by_actor(choice):
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(2, 12))
+        x = rng.choice([0.0, 20.0, 50.0, 70.0, 100.0], n)  # shared positions: tied offers
+        views = rng.choice([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0], (n, n, n))  # tied utilities
+        moved = bg._accepted_offers(x, views, choice)
+        expected = [_offer_taken(i, x, views[i], choice) for i in range(n)]
+        np.testing.assert_array_equal(moved, expected)

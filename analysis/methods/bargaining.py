@@ -566,10 +566,10 @@ def bdm_rounds(
     if span <= 0:
         span = 1.0  # all actors agree: nothing can move, avoid 0/0
 
-    rows = [np.concatenate([x, [weighted_median(x, w_cap, s), weighted_mean(x, w_cap, s), 0.0]])]
-    risk_history = []
+    path, risk_history = [x], []
     for _ in range(rounds):
-        median = float(weighted_median(x, w_cap, s))
+        # the current weighted median enters only the no-challenge branch (q < 1)
+        median = float(weighted_median(x, w_cap, s)) if q != 1.0 else np.nan
         ones = np.ones(n)
         e_neutral = _bdm_expected_utility(
             x, s, _bdm_probability(x, weight, ones, span, probability), 1.0, span, q, median
@@ -581,17 +581,18 @@ def bdm_rounds(
         r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
         risk_history.append(r)
         p = _bdm_probability(x, weight, r, span, probability)
-        new_x = x.copy()
-        for i in range(n):
-            e = _bdm_expected_utility(x, s, p, r[i], span, q, median)  # i's perspective
-            new_x[i] = _accept_offer(i, x, e, compromise_choice)
-        x = new_x
-        rows.append(
-            np.concatenate([x, [weighted_median(x, w_cap, s), weighted_mean(x, w_cap, s), 0.0]])
-        )
-        rows[-1][-1] = np.max(np.abs(rows[-1][:n] - rows[-2][:n]))
+        # every actor's perspective at once: views[i] is E from i's view (exponent r_i)
+        views = _bdm_expected_utility(x, s, p, r[:, None, None], span, q, median)
+        x = _accepted_offers(x, views, compromise_choice)
+        path.append(x)
+    steps = np.array(path)
+    each = np.broadcast_to(w_cap, steps.shape)  # weights per round: each round on its own
+    moves = np.abs(np.diff(steps, axis=0)).max(axis=1, initial=0.0)
     frame = pd.DataFrame(
-        rows,
+        np.column_stack(
+            [steps, weighted_median(steps, each, s), weighted_mean(steps, each, s),
+             np.concatenate([[0.0], moves])]
+        ),  # fmt: skip
         index=pd.RangeIndex(rounds + 1, name="round"),
         columns=[*names, "median", "mean", "max_move"],
     )
@@ -602,26 +603,34 @@ def bdm_rounds(
     return frame
 
 
-def _accept_offer(i: int, x: np.ndarray, e: np.ndarray, compromise_choice: str) -> float:
-    """The position actor i takes this round, given expected utilities from i's view."""
-    conflict: list[tuple[float, float]] = []
-    compromise: list[tuple[float, float]] = []
-    capitulation: list[tuple[float, float]] = []
-    for j in range(x.size):
-        if x[j] == x[i]:
-            continue
-        mine, theirs = e[i, j], e[j, i]
-        if theirs > mine > 0:
-            conflict.append((abs(x[j] - x[i]), x[j]))
-        elif theirs > 0 > mine:
-            if theirs > -mine:
-                target = x[i] + (x[j] - x[i]) * (-mine / theirs)
-                midpoint = (-mine * x[i] + theirs * x[j]) / (theirs - mine)
-                key = midpoint if compromise_choice == "scholz" else abs(target - x[i])
-                compromise.append((key, target))
-            else:
-                capitulation.append((abs(x[j] - x[i]), x[j]))
-    for offers in (conflict, compromise, capitulation):
-        if offers:
-            return min(offers, key=lambda o: o[0])[1]  # min keeps the first of equal keys
-    return float(x[i])
+def _accepted_offers(x: np.ndarray, views: np.ndarray, choice: str) -> np.ndarray:
+    """The positions every actor takes this round (moves are simultaneous). ``views[i]`` holds
+    the expected utilities from i's view, so i weighs ``E^i = views[i, i, j]`` against
+    ``E^j = views[i, j, i]`` for each proposer j. The first kind of offer i has (conflict,
+    then compromise, then capitulation) wins; within it the smallest key, the lower-indexed
+    proposer on ties (``argmin`` keeps the first)."""
+    n = x.size
+    actor = np.arange(n)
+    mine, theirs = views[actor, actor, :], views[actor, :, actor]  # [i, j]
+    here, there = x[:, None], x[None, :]
+    differ = here != there
+    conflict = differ & (theirs > mine) & (mine > 0)
+    yielding = differ & (theirs > 0) & (mine < 0)
+    compromise = yielding & (theirs > -mine)
+    capitulation = yielding & ~compromise
+    distance = np.abs(there - here)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = here + (there - here) * (-mine / theirs)
+        midpoint = (-mine * here + theirs * there) / (theirs - mine)
+    compromise_key = midpoint if choice == "scholz" else np.abs(target - here)
+    moved, decided = x.copy(), np.zeros(n, dtype=bool)
+    for offers, key, value in (
+        (conflict, distance, np.broadcast_to(there, (n, n))),
+        (compromise, compromise_key, target),
+        (capitulation, distance, np.broadcast_to(there, (n, n))),
+    ):
+        takes = offers.any(axis=1) & ~decided
+        best = np.argmin(np.where(offers, key, np.inf), axis=1)
+        moved[takes] = value[actor, best][takes]
+        decided |= takes
+    return moved
