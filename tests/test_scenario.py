@@ -62,6 +62,16 @@ def test_apply_changes_judgements_and_trade_only_in_the_copy(world):
     assert world.judgements.loc["PRK", "salience"] != 100
 
 
+@pytest.mark.parametrize("ident", ["dprk-isolation", "china-joins", "asian-nato"])
+def test_applied_figures_are_the_applied_facts_in_wide_form(world, ident):
+    changed = analysis.world.apply(analysis.load_scenario(ident, world), world)
+    wide = changed.facts.pivot(index="iso3", columns="indicator", values="value").astype(float)
+    wide = wide.reindex(index=changed.actors.index, columns=changed.figures.columns)
+    pd.testing.assert_frame_equal(changed.figures, wide)
+    totals = changed.figures["trade_total_usd"]
+    assert not totals.equals(world.figures["trade_total_usd"])  # the shocks changed them
+
+
 def test_shock_trade_scales_dyads_and_unrecorded_residual():
     trade = pd.DataFrame({"a": ["P", "P", "Q"], "b": ["C", "R", "C"], "trade_usd": [8.0, 1.0, 5.0]})
     totals = pd.Series({"P": 10.0, "C": 20.0, "R": 4.0, "Q": float("nan")})

@@ -122,9 +122,7 @@ def prepare(world: World, scenario: Scenario) -> Base:
         alliance=np.isin(actors, scenario.alliance),
         rivals=np.isin(actors, scenario.rivals),
         treaties=np.array([sum(a in m for m in treaties) for a in actors], dtype=float),
-        parameters=MappingProxyType(
-            {n: scenario.parameter(n, world) for n in world.parameters.index}
-        ),
+        parameters=MappingProxyType(_parameters(scenario, world)),
         baseline_arms=tuple(world.parameter(ARMS_COEFFICIENTS[k]) for k in "abmn"),
         focus=MappingProxyType({role: actors.index(code) for role, code in scenario.focus.items()}),
         treaty_pairs=_pairs(actors, [tuple(m) for m in treaties]),
@@ -134,6 +132,14 @@ def prepare(world: World, scenario: Scenario) -> Base:
         closed=_closed(actors, settings.barred),
     )
     return _read_only(base)
+
+
+def _parameters(scenario: Scenario, world: World) -> dict[str, float]:
+    """Every model parameter's value in the scenario (`Scenario.parameter` of each), reading
+    the defaults in one pass."""
+    defaults = world.parameters["value"].astype(float)
+    changed = scenario.parameters
+    return {n: float(changed[n]) if n in changed else v for n, v in defaults.items()}
 
 
 def _read_only(base: Base) -> Base:

@@ -4,7 +4,7 @@ the findings (the essay's implications tested against the numbers)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,15 +35,44 @@ class ScenarioResult:
     scenario: Scenario
     world: World  # as the scenario assumes it
     values: Mapping[str, float]  # one value per registry key
-    balance: pd.DataFrame
-    exposure: pd.DataFrame
-    isolation: pd.Series
-    positions: pd.DataFrame
-    findings: pd.DataFrame
-    arms: ArmsRace
     forecast: Forecast
     base: Base = field(repr=False, compare=False)
     origin: World = field(repr=False, compare=False)  # the World before the scenario applies
+    #: A compared scenario's values by id (this scenario's own: `values`), for the findings.
+    values_for: Callable[[str], Mapping[str, float]] = field(repr=False, compare=False)
+
+    # The findings and the tables behind the values are computed when first read: the live
+    # explorer updates its numbers from `values` alone, and reads the tables to redraw charts.
+
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        """The essay's implications about this scenario tested against its numbers."""
+        return findings.evaluate(self.origin.implications, self.scenario.id, self.values_for)
+
+    @cached_property
+    def balance(self) -> pd.DataFrame:
+        """Bloc totals and shares of each capability (`balance_table`)."""
+        return balance_table(self.base)
+
+    @cached_property
+    def exposure(self) -> pd.DataFrame:
+        """Each actor's trade across the bloc line (`exposure_table`)."""
+        return exposure_table(self.base)
+
+    @cached_property
+    def isolation(self) -> pd.Series:
+        """The isolation focus actor's trade and ties (`isolation_table`)."""
+        return isolation_table(self.base, self.values)
+
+    @cached_property
+    def positions(self) -> pd.DataFrame:
+        """Each actor's bloc, judged position and capability (`positions_table`)."""
+        return positions_table(self.base)
+
+    @cached_property
+    def arms(self) -> ArmsRace:
+        """Both blocs' projected military spending (`forecasts.arms_race`)."""
+        return _arms(self.base)
 
     @cached_property
     def judgements(self) -> pd.DataFrame:
@@ -269,13 +298,8 @@ def run(scenario: Scenario | str | Path, world: World | None = None) -> Scenario
         scenario=scenario,
         world=base.world,
         values=values,
-        balance=balance_table(base),
-        exposure=exposure_table(base),
-        isolation=isolation_table(base, values),
-        positions=positions_table(base),
-        findings=findings.evaluate(world.implications, scenario.id, values_for),
-        arms=_arms(base),
         forecast=forecasts(central)[0],
         base=base,
         origin=world,
+        values_for=values_for,
     )

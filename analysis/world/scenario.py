@@ -524,8 +524,7 @@ def shock_trade(
     """
     actors = list(total_trade.index)
     where = {code: i for i, code in enumerate(actors)}
-    a = trade["a"].map(where).to_numpy()
-    b = trade["b"].map(where).to_numpy()
+    a, b = (total_trade.index.get_indexer(trade[end]) for end in ("a", "b"))
     values = trade["trade_usd"].to_numpy(float)
     n = len(actors)
     recorded = np.bincount(a, values, n) + np.bincount(b, values, n)
@@ -590,7 +589,11 @@ def apply(scenario: Scenario, world: World) -> World:
         judgements = judgements.assign(**columns)
     totals = world.figures["trade_total_usd"]
     trade, new_totals = shock_trade(world.trade, totals, scenario.trade_shocks)
-    facts = world.facts.copy()
-    is_total = facts["indicator"] == "trade_total_usd"
-    facts.loc[is_total, "value"] = facts.loc[is_total, "iso3"].map(new_totals).to_numpy()
-    return dataclasses.replace(world, judgements=judgements, trade=trade, facts=facts)
+    value = world.facts["value"].to_numpy(float, copy=True)
+    is_total = (world.facts["indicator"] == "trade_total_usd").to_numpy()
+    value[is_total] = new_totals.reindex(world.facts["iso3"][is_total]).to_numpy()
+    facts = world.facts.assign(value=value)
+    changed = dataclasses.replace(world, judgements=judgements, trade=trade, facts=facts)
+    # its wide figures are the World's with the new totals: no second pivot of the facts
+    changed.__dict__["figures"] = world.figures.assign(trade_total_usd=new_totals)
+    return changed
