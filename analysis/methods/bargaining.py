@@ -588,11 +588,9 @@ def bdm_rounds(
     steps = np.array(path)
     each = np.broadcast_to(w_cap, steps.shape)  # weights per round: each round on its own
     moves = np.abs(np.diff(steps, axis=0)).max(axis=1, initial=0.0)
+    summary = [weighted_median(steps, each, s), weighted_mean(steps, each, s), [0.0, *moves]]
     frame = pd.DataFrame(
-        np.column_stack(
-            [steps, weighted_median(steps, each, s), weighted_mean(steps, each, s),
-             np.concatenate([[0.0], moves])]
-        ),  # fmt: skip
+        np.column_stack([steps, *summary]),
         index=pd.RangeIndex(rounds + 1, name="round"),
         columns=[*names, "median", "mean", "max_move"],
     )
