@@ -409,8 +409,8 @@ def test_a_kernel_that_dies_before_it_answers_is_reported(tmp_path):
 def test_the_driver_validates_notebooks_without_compiling_the_iri_grammar():
     code = (
         "import sys\n"
-        "from analysis.pipeline.render import _decline_iri_checker\n"
-        "_decline_iri_checker()\n"
+        "from analysis.pipeline.render import _decline_unused_imports\n"
+        "_decline_unused_imports()\n"
         "import nbformat\n"
         "from nbformat.v4 import new_code_cell, new_notebook\n"
         "nbformat.validate(new_notebook(cells=[new_code_cell('x = 1')]))\n"
@@ -418,6 +418,19 @@ def test_the_driver_validates_notebooks_without_compiling_the_iri_grammar():
         "try:\n    nbformat.validate(bad)\nexcept nbformat.ValidationError:\n    pass\n"
         "else:\n    raise SystemExit('an invalid notebook passed')\n"
         "assert sys.modules['rfc3987_syntax'] is None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_driver_imports_papermill_without_pyarrow_filesystems_which_stay_importable():
+    code = (
+        "import sys\n"
+        "from analysis.pipeline.render import _decline_unused_imports\n"
+        "_decline_unused_imports()\n"
+        "assert 'papermill' in sys.modules and 'pyarrow.fs' not in sys.modules\n"
+        "import papermill.iorw\n"
+        "import pyarrow.fs\n"  # importable as usual afterwards
+        "pyarrow.fs.LocalFileSystem()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -438,16 +438,16 @@ def _candidates(base: Base) -> dict[str, tuple[float, float, float]]:
     return found
 
 
-def _stable_rows(base: Base, names: list[str], values: np.ndarray) -> np.ndarray:
-    """Stability when input names[k] alone takes values[k, g] (rows k x g), all in one call."""
-    current = _candidates(base)
+def _stable_rows(base: Base, now: np.ndarray, names: list[str], values: np.ndarray) -> np.ndarray:
+    """Stability when input names[k] alone takes values[k, g] (rows k x g) and every other
+    input its current value now[k], all in one call."""
     rows, grid = values.shape
-    design = pd.DataFrame(
-        {name: np.full(rows * grid, current[name][0]) for name in names}
-    )  # every candidate at its current value ...
-    for k, name in enumerate(names):  # ... except the one each block of rows moves
-        design.loc[k * grid : (k + 1) * grid - 1, name] = values[k]
-    return stability(state(base, design))["stable"].reshape(rows, grid)
+    design = {}
+    for k, name in enumerate(names):
+        column = np.full(rows * grid, now[k])
+        column[k * grid : (k + 1) * grid] = values[k]  # the block of rows that moves it
+        design[name] = column
+    return stability(state(base, pd.DataFrame(design)))["stable"].reshape(rows, grid)
 
 
 def what_it_takes(base: Base, grid: int = 101, refine: int = 20) -> list[Remedy]:
@@ -464,7 +464,7 @@ def what_it_takes(base: Base, grid: int = 101, refine: int = 20) -> list[Remedy]
     highs = np.array([candidates[n][2] for n in names])
     now = np.array([candidates[n][0] for n in names])
     values = lows[:, None] + (highs - lows)[:, None] * np.linspace(0, 1, grid)[None, :]
-    stable = _stable_rows(base, names, values)
+    stable = _stable_rows(base, now, names, values)
     found = [k for k in range(len(names)) if stable[k].any()]
     if not found:
         return []
@@ -478,7 +478,7 @@ def what_it_takes(base: Base, grid: int = 101, refine: int = 20) -> list[Remedy]
     good, bad = np.array(target), np.array(fallback)
     for _ in range(refine):  # bisection, all inputs in one call per step
         middle = (good + bad) / 2
-        holds = _stable_rows(base, [names[k] for k in found], middle[:, None])[:, 0]
+        holds = _stable_rows(base, now[found], [names[k] for k in found], middle[:, None])[:, 0]
         good, bad = np.where(holds, middle, good), np.where(holds, bad, middle)
     remedies = [
         Remedy(names[k], float(now[k]), float(g), float(abs(g - now[k]) / (highs[k] - lows[k])))

@@ -467,7 +467,7 @@ def render(
                 briefs[job.id] = row
         if todo:
             zygote = None if scheduler else start_zygote(_kernel_count(todo, jobs))
-            _decline_iri_checker()
+            _decline_unused_imports()
             try:
                 for _, job in todo:  # before any kernel starts
                     if job is not None:
@@ -493,12 +493,24 @@ def render(
     return RenderReport(list(briefs.values()), time.perf_counter() - start, printed)
 
 
-def _decline_iri_checker() -> None:
-    """Keep jsonschema (which nbformat imports) from loading `rfc3987_syntax` for its optional
-    "iri" format check: that package compiles a grammar on import, ~1.2 s of the driver's time
-    (jsonschema issue 1428). Notebook validation checks no formats, so nothing is lost."""
+def _decline_unused_imports() -> None:
+    """Keep the driver from importing two optional parts it never uses:
+
+    * jsonschema (which nbformat imports) loads `rfc3987_syntax` for its "iri" format check:
+      that package compiles a grammar on import, ~1.2 s of the driver's time (jsonschema issue
+      1428). Notebook validation checks no formats, so nothing is lost.
+    * papermill imports `pyarrow.fs` for HDFS paths (~0.15 s); the driver reads and writes
+      local files only. papermill is imported here with `pyarrow.fs` unavailable, so it
+      records HDFS as missing; `pyarrow.fs` stays importable for any later user.
+    """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+    if "papermill" not in sys.modules and "pyarrow.fs" not in sys.modules:
+        sys.modules["pyarrow.fs"] = None  # an import of it raises ImportError meanwhile
+        try:
+            import papermill  # noqa: F401
+        finally:
+            del sys.modules["pyarrow.fs"]
 
 
 def _load(data_dir: Path) -> World:
