@@ -213,3 +213,38 @@ def test_a_design_given_as_columns_is_the_same_state(world):
     assert one.varied == other.varied == frozenset(draws.columns)
     assert one.figures["milex_usd"].shape == (20, len(base.actors))
     assert not one.salience.flags.writeable  # no draw varies it: a view of the base's row
+
+
+@pytest.mark.parametrize("reach", [0.0, 0.2, 0.44, 1.0])
+def test_the_series_reaches_the_exponential_to_rounding(reach):
+    from analysis.model.engine import series_length
+
+    count = series_length(reach)
+    for x in np.linspace(-reach, reach, 41):
+        terms = [1.0]
+        for n in range(1, count):
+            terms.append(terms[-1] * x / n)
+        assert math.fsum(terms) == pytest.approx(math.exp(x), rel=2e-15, abs=0)
+    assert series_length(1.5) is None  # too wide: the exponentials are taken instead
+
+
+@pytest.mark.parametrize("spread", [1.0, 2.5, 6.0, 400.0])
+def test_weighted_sums_of_the_trade_draws_equal_the_sums_of_their_factors(world, spread):
+    from analysis.model.engine import TradeDraws, prepared
+
+    base = prepared(world, analysis.load_scenario("asian-nato", world))
+    score = np.random.default_rng(2).uniform(-spread, spread, 3000)
+    score[:2] = -spread, spread
+    trade = TradeDraws(base.reported, base.estimated, base.sigma, score)
+    weights = np.random.default_rng(3).normal(size=(5, trade.central.size))
+    direct = weights @ np.exp(np.multiply.outer(trade.sigma, score))  # one exp per dyad
+    scale = np.abs(weights) @ np.exp(np.multiply.outer(trade.sigma, score))
+    assert np.all(np.abs(trade.weigh(weights) - direct) <= 1e-14 * scale)
+    assert trade.weigh(weights[0]).shape == (score.size,)
+    assert (trade._series_parts() is None) == (spread > 5)  # far scores: exponentials
+    for actor in range(len(base.actors)):  # an actor's row of trade, partner by partner
+        row = base.reported[actor] + np.zeros((score.size, 1))
+        for d in np.flatnonzero((trade.i == actor) | (trade.j == actor)):
+            partner = trade.j[d] if trade.i[d] == actor else trade.i[d]
+            row[:, partner] += trade.central[d] * np.exp(trade.sigma[d] * score)
+        np.testing.assert_allclose(trade.row(actor), row, rtol=1e-14, atol=0)

@@ -221,7 +221,7 @@ def _row_sums(s: State, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
     if plan.distance is not None:  # - w_pos |x_k - x_j| / 50 over pairs with a varying position
         total -= _scaled(weights["position"], _pair_gap_sums(s.positions, plan))
     if plan.estimated is not None:  # + w_trade D_kj over the estimated dyads (drawn per draw)
-        total += _scaled(weights["trade"], plan.estimated @ s.trade.factors().T)
+        total += _scaled(weights["trade"], s.trade.weigh(plan.estimated))
     return total
 
 
@@ -345,8 +345,8 @@ def _estimated_sums(s: State, spread: np.ndarray, v: np.ndarray) -> np.ndarray:
         partner = np.zeros((dyads.size, len(v), n))
         partner[dyads, :, trade.i] = v[:, trade.j].T
         partner[dyads, :, trade.j] = v[:, trade.i].T
-        out = trade.factors() @ (scale[:, None] * partner.reshape(dyads.size, -1))
-        return np.moveaxis(out.reshape(s.size, len(v), n), 1, 0)
+        out = trade.weigh((scale[:, None] * partner.reshape(dyads.size, -1)).T)
+        return out.reshape(len(v), n, s.size).transpose(0, 2, 1)
     g = trade.factors() * scale
     first, second = np.zeros((dyads.size, n)), np.zeros((dyads.size, n))
     first[dyads, trade.i], second[dyads, trade.j] = 1.0, 1.0

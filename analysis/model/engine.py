@@ -358,10 +358,36 @@ def capability_weights(cinc: np.ndarray) -> np.ndarray:
     return values / values.sum(axis=-1, keepdims=True)
 
 
+#: The widest |x| for which `TradeDraws.weigh` sums the series of exp(x); beyond, terms of
+#: alternating sign would cost digits to cancellation, and it takes the exponentials.
+SERIES_REACH = 1.0
+#: Where the series stops: the first term left out is below this share of every factor.
+SERIES_TOLERANCE = 2.0**-60
+
+
+def series_length(reach: float) -> int | None:
+    """How many terms of sum_n x^n / n! give exp(x) for every |x| <= `reach` to within
+    SERIES_TOLERANCE of exp(x) (the remainder is at most |x|^N / N! e^|x|, and exp(x) is at
+    least e^-|x|); None beyond SERIES_REACH."""
+    if not reach <= SERIES_REACH:
+        return None
+    scale, term, count = np.exp(2 * reach), 1.0, 1
+    while term * reach / count * scale > SERIES_TOLERANCE:
+        term *= reach / count
+        count += 1
+    return count
+
+
 class TradeDraws:
     """Bilateral trade for every draw: reported dyads as they are, each estimated dyad d
     scaled by exp(score x sigma_d) for a draw's score (`estimate.trade`); without scores, the
-    central values. Sums are taken over the dyads they need, never over one matrix per draw."""
+    central values. Sums are taken over the dyads they need, never over one matrix per draw.
+
+    Weighted sums over the dyads (`weigh`) use the series exp(s sigma_d) = exp(s m) sum_n
+    (s (sigma_d - m))^n / n!, m the middle of the dyads' sigmas, so that each draw needs one
+    exponential and a few powers of its score instead of one exponential per dyad. The sigmas
+    (data/gravity_fit.yaml's prediction intervals) lie close together, so ~15 terms reach the
+    exponentials' value to rounding (`series_length`)."""
 
     def __init__(
         self,
@@ -378,6 +404,8 @@ class TradeDraws:
         self.sigma = sigma[self.i, self.j]
         self.score = score
         self._factors: np.ndarray | None = None
+        self._series: tuple[np.ndarray, np.ndarray] | None = None
+        self._series_known = False
 
     @property
     def varies(self) -> bool:
@@ -385,12 +413,40 @@ class TradeDraws:
 
     def factors(self) -> np.ndarray:
         """exp(score x sigma_d) per draw and estimated dyad (draws x dyads), computed once,
-        in place, as dyads x draws (one long row per dyad: faster to compute and to weigh,
-        see `weighted`) and returned transposed."""
+        in place, as dyads x draws (one long row per dyad) and returned transposed: for the
+        sums that differ per draw (`weigh` needs none)."""
         if self._factors is None:
             factors = np.multiply.outer(self.sigma, self.score)
             self._factors = np.exp(factors, out=factors).T
         return self._factors
+
+    def weigh(self, weights: np.ndarray) -> np.ndarray:
+        """sum_d weights_d x factor_d per draw, for weights of one per estimated dyad:
+        (draws,); or for several weightings at once (k, dyads): (k, draws). By the series of
+        the class docstring where it is short enough, else from the factors."""
+        series = self._series_parts()
+        if series is None:
+            return weights @ self.factors().T
+        powers, terms = series
+        return (weights @ powers) @ terms
+
+    def _series_parts(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(powers: (sigma_d - m)^n, dyads x terms; terms: exp(s m) s^n / n!, terms x draws),
+        computed once; None where the series would be long (wide scores or sigmas)."""
+        if not self._series_known and self.sigma.size:
+            middle = 0.5 * (self.sigma.min() + self.sigma.max())
+            offset = self.sigma - middle
+            count = series_length(float(np.abs(self.score).max() * np.abs(offset).max()))
+            if count is not None:
+                powers = offset[:, None] ** np.arange(count)
+                terms = np.empty((count, self.score.size))
+                terms[0] = np.exp(middle * self.score)
+                for n in range(1, count):
+                    np.multiply(terms[n - 1], self.score, out=terms[n])
+                    terms[n] /= n
+                self._series = (powers, terms)
+        self._series_known = True
+        return self._series
 
     def weighted(self, weights: np.ndarray) -> np.ndarray:
         """sum_d weights_d x value_d per draw, for weights of one per estimated dyad: (draws,);
@@ -398,10 +454,7 @@ class TradeDraws:
         draws of the estimates, the central values: () or (k,)."""
         if self.score is None:
             return np.asarray(weights @ self.central)
-        scaled, factors = weights * self.central, self.factors().T
-        if scaled.ndim == 1 or len(scaled) > 4:
-            return scaled @ factors
-        return np.stack([row @ factors for row in scaled])  # a few: faster one by one
+        return self.weigh(weights * self.central)
 
     def across(self, ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Trade between two disjoint blocs as (its reported part, the weight of each
@@ -434,8 +487,9 @@ class TradeDraws:
         to_partner = partners[:, None] == np.arange(len(self.reported))  # dyad -> its partner
         if self.score is None:
             return self.reported[actor] + self.central[touching] @ to_partner
-        weights = (self.central[touching, None] * to_partner).T  # actors x its dyads
-        row = weights @ self.factors().T[touching]  # actors x draws: long rows
+        weights = np.zeros((len(self.reported), self.central.size))  # actors x dyads
+        weights[:, touching] = (self.central[touching, None] * to_partner).T
+        row = self.weigh(weights)  # actors x draws: long rows
         row += self.reported[actor][:, None]
         return row.T
 
