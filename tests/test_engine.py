@@ -241,7 +241,7 @@ def test_weighted_sums_of_the_trade_draws_equal_the_sums_of_their_factors(world,
     scale = np.abs(weights) @ np.exp(np.multiply.outer(trade.sigma, score))
     assert np.all(np.abs(trade.weigh(weights) - direct) <= 1e-14 * scale)
     assert trade.weigh(weights[0]).shape == (score.size,)
-    assert (trade._series_parts() is None) == (spread > 5)  # far scores: exponentials
+    assert (trade._series is None) == (spread > 5)  # far scores: the exponentials
     for actor in range(len(base.actors)):  # an actor's row of trade, partner by partner
         row = base.reported[actor] + np.zeros((score.size, 1))
         for d in np.flatnonzero((trade.i == actor) | (trade.j == actor)):

@@ -378,6 +378,25 @@ def series_length(reach: float) -> int | None:
     return count
 
 
+def _series(sigma: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The parts of the series of `TradeDraws`: (powers: (sigma_d - m)^n, dyads x terms;
+    terms: exp(s m) s^n / n!, terms x draws); None where it would be long (wide scores or
+    sigmas), or there are no dyads."""
+    if not sigma.size:
+        return None
+    middle = 0.5 * (sigma.min() + sigma.max())
+    offset = sigma - middle
+    count = series_length(float(np.abs(score).max() * np.abs(offset).max()))
+    if count is None:
+        return None
+    terms = np.empty((count, score.size))
+    terms[0] = np.exp(middle * score)
+    for n in range(1, count):
+        np.multiply(terms[n - 1], score, out=terms[n])
+        terms[n] /= n
+    return offset[:, None] ** np.arange(count), terms
+
+
 class TradeDraws:
     """Bilateral trade for every draw: reported dyads as they are, each estimated dyad d
     scaled by exp(score x sigma_d) for a draw's score (`estimate.trade`); without scores, the
@@ -404,8 +423,7 @@ class TradeDraws:
         self.sigma = sigma[self.i, self.j]
         self.score = score
         self._factors: np.ndarray | None = None
-        self._series: tuple[np.ndarray, np.ndarray] | None = None
-        self._series_known = False
+        self._series = None if score is None else _series(self.sigma, score)
 
     @property
     def varies(self) -> bool:
@@ -414,7 +432,7 @@ class TradeDraws:
     def factors(self) -> np.ndarray:
         """exp(score x sigma_d) per draw and estimated dyad (draws x dyads), computed once,
         in place, as dyads x draws (one long row per dyad) and returned transposed: for the
-        sums that differ per draw (`weigh` needs none)."""
+        sums whose weights differ per draw, and for `weigh` where its series would be long."""
         if self._factors is None:
             factors = np.multiply.outer(self.sigma, self.score)
             self._factors = np.exp(factors, out=factors).T
@@ -424,29 +442,10 @@ class TradeDraws:
         """sum_d weights_d x factor_d per draw, for weights of one per estimated dyad:
         (draws,); or for several weightings at once (k, dyads): (k, draws). By the series of
         the class docstring where it is short enough, else from the factors."""
-        series = self._series_parts()
-        if series is None:
+        if self._series is None:
             return weights @ self.factors().T
-        powers, terms = series
+        powers, terms = self._series
         return (weights @ powers) @ terms
-
-    def _series_parts(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(powers: (sigma_d - m)^n, dyads x terms; terms: exp(s m) s^n / n!, terms x draws),
-        computed once; None where the series would be long (wide scores or sigmas)."""
-        if not self._series_known and self.sigma.size:
-            middle = 0.5 * (self.sigma.min() + self.sigma.max())
-            offset = self.sigma - middle
-            count = series_length(float(np.abs(self.score).max() * np.abs(offset).max()))
-            if count is not None:
-                powers = offset[:, None] ** np.arange(count)
-                terms = np.empty((count, self.score.size))
-                terms[0] = np.exp(middle * self.score)
-                for n in range(1, count):
-                    np.multiply(terms[n - 1], self.score, out=terms[n])
-                    terms[n] /= n
-                self._series = (powers, terms)
-        self._series_known = True
-        return self._series
 
     def weighted(self, weights: np.ndarray) -> np.ndarray:
         """sum_d weights_d x value_d per draw, for weights of one per estimated dyad: (draws,);

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -376,6 +376,13 @@ class World:
     def parameter(self, name: str) -> float:
         """The default value of a model parameter (a labelled judgement in parameters.csv)."""
         return float(self.parameters.loc[name, "value"])
+
+    def replaced(self, figures: pd.DataFrame, **changes: Any) -> World:
+        """A new World with `changes`, whose `figures` (the caller's facts in wide form, derived
+        along with them) are given rather than pivoted from the facts again."""
+        world = replace(self, **changes)
+        world.__dict__["figures"] = figures  # where the cached property keeps its value
+        return world
 
 
 def data_folder(data_dir: str | Path | None) -> Path:

@@ -6,7 +6,6 @@ which trade it shocks and which model parameters it sets. Errors name the file a
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -593,7 +592,5 @@ def apply(scenario: Scenario, world: World) -> World:
     is_total = (world.facts["indicator"] == "trade_total_usd").to_numpy()
     value[is_total] = new_totals.reindex(world.facts["iso3"][is_total]).to_numpy()
     facts = world.facts.assign(value=value)
-    changed = dataclasses.replace(world, judgements=judgements, trade=trade, facts=facts)
-    # its wide figures are the World's with the new totals: no second pivot of the facts
-    changed.__dict__["figures"] = world.figures.assign(trade_total_usd=new_totals)
-    return changed
+    figures = world.figures.assign(trade_total_usd=new_totals)  # the facts, in wide form
+    return world.replaced(figures, judgements=judgements, trade=trade, facts=facts)
