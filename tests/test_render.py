@@ -4,6 +4,7 @@ isolation, strict parameters and concurrent renders."""
 import html
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -281,13 +282,42 @@ def test_nothing_changed_is_decided_without_the_analysis_stack(rendered):
     code = (
         "import sys; from analysis.cli import main; "
         f"status = main(['render', 'status-quo', '--out', {str(out)!r}]); "
-        "heavy = [m for m in ('pandas', 'analysis.model', 'nbconvert', 'papermill') "
+        "heavy = [m for m in ('pandas', 'analysis.model', 'nbconvert', 'papermill', "
+        "'analysis.pipeline.zygote') "
         "if m in sys.modules]; print(status, heavy)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 []"
     assert "0 rendered, 1 skipped, 0 failed" in done.stdout
+
+
+def test_a_first_render_starts_its_kernels_zygote_before_planning(tmp_path, monkeypatch):
+    """Into a new folder every page renders: the zygote imports the kernels' stack while the
+    pages are planned (a render with nothing to do starts none: see the test above). One
+    that never forks a kernel is stopped, not left importing."""
+    events, zygotes = [], []
+    start, plan = render_module.start_zygote, render_module.plan_scenario
+
+    def started(count):
+        events.append("zygote")
+        zygotes.append(start(count))
+        return zygotes[-1]
+
+    def launch(todo, jobs, zygote, environment):
+        zygote.release()  # asks for no kernel
+        return []
+
+    monkeypatch.setattr(render_module, "start_zygote", started)
+    monkeypatch.setattr(
+        render_module, "plan_scenario", lambda *a: events.append("plan") or plan(*a)
+    )
+    monkeypatch.setattr(render_module, "_launch", launch)
+    monkeypatch.setattr(render_module, "_execute_all", lambda *args: None)
+    render(None, ["status-quo", "china-joins"], tmp_path / "site")
+    assert events == ["zygote", "plan", "plan"]
+    (zygote,) = zygotes
+    assert zygote.process.wait(timeout=30) == -signal.SIGKILL
 
 
 def test_briefs_hand_their_index_row_to_the_renderer(rendered):
@@ -308,19 +338,28 @@ def test_kernels_side_by_side_are_forked_from_one_zygote_that_ends_with_them(tmp
     probe = notebook(
         tmp_path / "p.ipynb",
         "value = 0",
-        "import gc, os\nfrom ipykernel.debugger import _is_debugpy_available as debugger\n"
-        "print(os.getppid(), get_ipython().history_manager.enabled, gc.isenabled(), debugger)",
+        "import gc, logging, os, sys\n"
+        "from ipykernel.debugger import _is_debugpy_available as debugger\n"
+        "ip = get_ipython(); log = ip.kernel.log\n"
+        "print(os.getppid(), ip.history_manager.enabled, gc.isenabled(), debugger,\n"
+        "      log.isEnabledFor(logging.DEBUG), log.isEnabledFor(logging.ERROR), ip.autoawait,\n"
+        "      'seaborn' in sys.modules, 'ipywidgets' in sys.modules)",
     )
     kernels = render_module.launch_kernels(tmp_path, 2)
     try:
         parents = set()
         for i, kernel in enumerate(kernels):
             nb = kernel.execute(nbformat.read(probe, as_version=4), {}, tmp_path / f"{i}.ipynb")
-            parent, history, collecting, debugger = nb.cells[-1].outputs[0]["text"].split()
+            parent, history, collecting, debugger, debug_log, error_log, awaits, *imported = (
+                nb.cells[-1].outputs[0]["text"].split()
+            )
             parents.add(int(parent))
             assert history == "False"  # a rendering kernel writes no input history
             assert collecting == "True"  # the zygote paused garbage collection, not its kernels
             assert debugger == "False"  # nobody debugs a rendering kernel: no debugpy
+            assert (debug_log, error_log) == ("False", "True")  # builds only records it prints
+            assert awaits == "False"  # cells are compiled once, to run synchronously
+            assert imported == ["True", "False"]  # seaborn, without ipywidgets
         (zygote,) = parents  # both kernels are children of one process, the zygote
         command = Path(f"/proc/{zygote}/cmdline").read_bytes().split(b"\0")
         assert b"analysis.pipeline.zygote" in command
@@ -332,6 +371,30 @@ def test_kernels_side_by_side_are_forked_from_one_zygote_that_ends_with_them(tmp
     while Path(f"/proc/{zygote}").exists():  # it exits once the last kernel has shut down
         assert time.monotonic() < deadline, "the zygote outlived its kernels"
         time.sleep(0.1)
+
+
+def test_a_kernel_with_no_page_left_stops_while_another_still_renders(tmp_path):
+    from analysis.pipeline.plan import Job
+
+    slow = notebook(tmp_path / "slow.ipynb", "seconds = 0", "import time\ntime.sleep(seconds)")
+    quick = notebook(tmp_path / "quick.ipynb", "seconds = 0", "seconds")
+    jobs = [
+        Job("slow", str(slow), {"seconds": 4}, "slow", "k1"),
+        Job("quick", str(quick), {}, "quick", "k2"),
+    ]
+    kernels = render_module.launch_kernels(tmp_path, 2)
+    try:
+        pids = [kernel.km.provisioner.process.pid for kernel in kernels]
+        results = render_module._run_local(jobs, 2, kernels)
+        assert next(results).id == "quick"
+        deadline = time.monotonic() + 2.5
+        while all(Path(f"/proc/{pid}").exists() for pid in pids):
+            assert time.monotonic() < deadline, "the kernel with nothing left to do still runs"
+            time.sleep(0.02)
+        assert any(Path(f"/proc/{pid}").exists() for pid in pids)  # the other one works on
+        assert next(results).id == "slow"
+    finally:
+        render_module.shutdown_all(kernels)
 
 
 def test_compare_page_runs_after_the_briefs_it_reuses():
@@ -433,6 +496,23 @@ def test_the_driver_imports_papermill_without_pyarrow_filesystems_which_stay_imp
         "pyarrow.fs.LocalFileSystem()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_declined_import_fails_inside_the_block_and_works_after_it():
+    code = (
+        "import json, sys\n"
+        "from analysis.pipeline.imports import without\n"
+        "with without('ipywidgets', 'json'):\n"
+        "    try:\n"
+        "        import ipywidgets\n"
+        "    except ImportError:\n"
+        "        print('declined')\n"
+        "    import json\n"  # imported before the block: left alone
+        "import ipywidgets\n"
+        "print(ipywidgets.__name__, sys.modules['json'] is json)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["declined", "ipywidgets", "True"], done.stderr
 
 
 def test_warm_up_leaves_garbage_collection_as_it_found_it():

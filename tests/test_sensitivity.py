@@ -93,6 +93,27 @@ def test_sobol_calls_the_model_once_with_the_whole_design():
     assert calls == [(256 * 5, 3)]
 
 
+def test_sobol_draws_a_design_once_and_a_model_cannot_spoil_it(monkeypatch):
+    from SALib.sample import sobol as sample
+
+    drawn, draw = [], sample.sample
+    monkeypatch.setattr(sample, "sample", lambda *a, **k: drawn.append(a[1]) or draw(*a, **k))
+    monkeypatch.setattr(sensitivity, "_DESIGNS", {})
+
+    def vandal(X):
+        y = ishigami(X)
+        X[:] = 0.0  # writes into the design it was given
+        return y
+
+    first = sensitivity.sobol_analysis(ISHIGAMI, vandal, n=256, seed=3)
+    again = sensitivity.sobol_analysis(ISHIGAMI, ishigami, n=256, seed=3)
+    pd.testing.assert_frame_equal(first, again)
+    assert drawn == [256]  # the second analysis reused the design
+    sensitivity.sobol_analysis(ISHIGAMI, ishigami, n=256, seed=4)
+    sensitivity.sobol_analysis(ISHIGAMI, ishigami, n=128, seed=3)
+    assert drawn == [256, 256, 128]  # another seed or size is another design
+
+
 def test_sobol_rejects_bad_input():
     with pytest.raises(ValueError, match="power of two"):
         sensitivity.sobol_analysis(ISHIGAMI, ishigami, n=1000)

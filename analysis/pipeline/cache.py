@@ -5,7 +5,9 @@ versions of the packages that shape the output, its parameters and the scenario 
 follows (its `extends` chain, its reference's and those its findings compare with). Nothing
 here imports pandas, the model or Jupyter, so `render` decides that nothing changed in a
 fraction of a second; files are read leniently (an unreadable scenario still adds its bytes,
-so fixing it changes the key, and loading it later reports the error).
+so fixing it changes the key, and loading it later reports the error). Importing it is light
+too (package metadata and YAML are loaded when keys are computed): a render that will render
+every page starts its kernels before planning.
 """
 
 from __future__ import annotations
@@ -14,10 +16,7 @@ import functools
 import hashlib
 import json
 import re
-from importlib import metadata
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
@@ -28,7 +27,6 @@ CACHE_PACKAGES = (
 )  # fmt: skip
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOURCE_KINDS = (".py", ".j2", ".json", ".css")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 
 
 def digest(*parts: bytes) -> str:
@@ -63,6 +61,8 @@ def _common_inputs(data_dir: Path, scenarios: bool) -> str:
 
 @functools.cache
 def _version(name: str) -> str:
+    from importlib import metadata  # imported when keys are computed, not with the module
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -100,8 +100,11 @@ def _parsed(path: Path) -> object:
 def _parse(content: bytes) -> object:
     """YAML text parsed with libyaml where PyYAML has it (the keys only read a few fields;
     `analysis.world.reading` does the strict reading). Callers must not modify the result."""
+    import yaml  # imported when a scenario is read, not with the module
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(content.decode("utf-8"), Loader=_LOADER)
+        return yaml.load(content.decode("utf-8"), Loader=loader)
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return None
 

@@ -31,9 +31,19 @@ from analysis.pipeline.zygote import Zygote, thread_environment
 WARM_UP = ["%matplotlib inline", "import analysis.pipeline.kernel_state as _ks", "_ks.warm_up()"]
 RESET = "%reset -f\nimport analysis.pipeline.kernel_state as _ks\n_ks.reset()"
 RESET_TAG = "render-reset"
-#: A rendering kernel keeps no input history: IPython would write every cell to its SQLite
-#: history file from a thread (~0.1 s of processor time per brief), for no reader.
-QUIET = ["--HistoryManager.enabled=False"]
+#: A rendering kernel's settings, each sparing work nobody reads (together ~1 ms per cell):
+#: * no input history: IPython would write every cell to its SQLite history file from a
+#:   thread (~0.1 s of processor time per brief);
+#: * its log at the level it prints: traitlets leaves an app's logger at DEBUG and filters in
+#:   the handler, so ipykernel would build a debug record of every message it handles;
+#: * cells run synchronously (no page awaits at top level): IPython would otherwise compile
+#:   each cell a second time to ask whether it must run as a coroutine.
+QUIET = [
+    "--IPKernelApp.log_level=ERROR",
+    "--IPKernelApp.logging_config={'loggers': {'IPKernelApp': {'level': 'ERROR'}}}",
+    "--HistoryManager.enabled=False",
+    "--InteractiveShell.autoawait=False",
+]
 
 
 class WarmKernel:
@@ -58,6 +68,8 @@ class WarmKernel:
         self.kc = None
         self._thread: int | None = None
         self._zygote = zygote
+        self._stopping = threading.Lock()
+        self._down = False
         if zygote is not None:  # forked from the zygote, which imported the stack already
             zygote.acquire()
             self.km.kernel_id = str(uuid.uuid4())
@@ -65,7 +77,7 @@ class WarmKernel:
                 kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec, parent=self.km
             )
             self.km.provisioner.zygote = zygote
-        options = [f"--IPKernelApp.exec_lines={WARM_UP!r}", "--IPKernelApp.log_level=ERROR", *QUIET]
+        options = [f"--IPKernelApp.exec_lines={WARM_UP!r}", *QUIET]
         run_sync(self.km.start_kernel)(
             cwd=str(cwd), extra_arguments=options,
             env=thread_environment(threads) | dict(environment or {}),
@@ -116,13 +128,18 @@ class WarmKernel:
         return without_reset(nbformat.read(output, as_version=4)) if output.exists() else None
 
     def shutdown(self) -> None:
-        self._disconnect()
-        try:
-            run_sync(self.km.shutdown_kernel)(now=True)
-        finally:
-            if self._zygote is not None:
-                self._zygote.release()
-                self._zygote = None
+        """Stop the kernel; its process is gone on return. Once it is, again does nothing."""
+        with self._stopping:
+            if self._down:
+                return
+            self._disconnect()
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+                self._down = True
+            finally:
+                if self._zygote is not None:
+                    self._zygote.release()
+                    self._zygote = None
 
 
 async def ready(kc, timeout: float) -> None:

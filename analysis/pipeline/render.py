@@ -264,7 +264,8 @@ def shutdown_all(kernels: list) -> None:
 def _run_local(jobs: list[Job], workers: int, kernels: list | None = None) -> Iterator[JobResult]:
     """Run the jobs on warm kernels (`kernels`, or `workers` launched now) and return the
     results as jobs finish. Each kernel is driven by a thread of its own, which hands every
-    executed notebook to the exporting thread and moves on to the next job meanwhile."""
+    executed notebook to the exporting thread and moves on to the next job meanwhile, and
+    shuts its kernel down once no job is left."""
     own = kernels is None
     if kernels is None:
         kernels = launch_kernels(Path(jobs[0].notebook).parent, max(1, min(workers, len(jobs))))
@@ -280,7 +281,7 @@ def _run_local(jobs: list[Job], workers: int, kernels: list | None = None) -> It
             try:
                 job = pending.get_nowait()
             except queue.Empty:
-                return
+                break
             try:
                 result = _execute(job, kernel)
             except BaseException as exc:  # handed to the caller, as a pool's future would
@@ -289,6 +290,10 @@ def _run_local(jobs: list[Job], workers: int, kernels: list | None = None) -> It
                 done.put(failed)
                 continue
             done.put(exports.submit(_export, job, result))
+        try:  # no page left for it: it stops while the others finish theirs
+            kernel.shutdown()
+        except Exception:  # shut down again, and reported, with the rest
+            pass
 
     def results() -> Iterator[JobResult]:
         try:
@@ -441,55 +446,62 @@ def render(
     PDF is current; without Chromium that fails before anything is rendered."""
     start = time.perf_counter()
     data_dir = Path(getattr(world, "data_dir", world or cache.DATA_DIR))
-    executable = pdf_edition.printer() if pdf else None
-    with locked(out):
-        previous = _read(out)
-        manifest = previous.get("briefs", {})
-        pdf_records: dict[str, dict] = previous.get("pdf", {})
-        shared = cache.shared_inputs(data_dir, SCENARIO_NOTEBOOK)
-        briefs: dict[str, Brief] = {}
-        todo: list[tuple[str, Job | None]] = []  # (as named, job); None: still to load
-        planned: list[tuple[str, Job | None, Brief | None]] = []
-        for stem in reports:
-            job, row = plan_report(data_dir, stem)
-            planned.append((stem, job, row))
-        planned += [
-            (ident, plan_scenario(data_dir, ident, shared, SCENARIO_NOTEBOOK), None)
-            for ident in scenarios
-        ]
-        for ident, job, row in planned:
-            old = manifest.get(job.id) if job is not None else None
-            if not force and old and old["key"] == job.key and (out / f"{job.id}.html").exists():
-                briefs[job.id] = Brief(**{**old, "status": "skipped", "error": ""})
-                continue
-            todo.append((ident, job))
-            if job is not None and row is not None:
-                briefs[job.id] = row
-        if todo:
-            zygote = None if scheduler else start_zygote(_kernel_count(todo, jobs))
-            _decline_unused_imports()
-            try:
+    zygote = None  # the kernels' zygote, until it is handed to them
+    if not scheduler and (force or not (out / MANIFEST).exists()):
+        # A first render into `out`, or a forced one, renders every page: the zygote imports
+        # the kernels' stack while the pages are planned.
+        zygote = start_zygote(min(jobs or os.cpu_count() or 1, len(reports) + len(scenarios)))
+    try:
+        executable = pdf_edition.printer() if pdf else None
+        with locked(out):
+            previous = _read(out)
+            manifest = previous.get("briefs", {})
+            pdf_records: dict[str, dict] = previous.get("pdf", {})
+            shared = cache.shared_inputs(data_dir, SCENARIO_NOTEBOOK)
+            briefs: dict[str, Brief] = {}
+            todo: list[tuple[str, Job | None]] = []  # (as named, job); None: still to load
+            planned: list[tuple[str, Job | None, Brief | None]] = []
+            for stem in reports:
+                job, row = plan_report(data_dir, stem)
+                planned.append((stem, job, row))
+            planned += [
+                (ident, plan_scenario(data_dir, ident, shared, SCENARIO_NOTEBOOK), None)
+                for ident in scenarios
+            ]
+            for ident, job, row in planned:
+                old = manifest.get(job.id) if job is not None else None
+                unchanged = old and old["key"] == job.key and (out / f"{job.id}.html").exists()
+                if not force and unchanged:
+                    briefs[job.id] = Brief(**{**old, "status": "skipped", "error": ""})
+                    continue
+                todo.append((ident, job))
+                if job is not None and row is not None:
+                    briefs[job.id] = row
+            if todo:
+                if zygote is None and not scheduler:
+                    zygote = start_zygote(_kernel_count(todo, jobs))
+                _decline_unused_imports()
                 for _, job in todo:  # before any kernel starts
                     if job is not None:
                         check_parameters(Path(job.notebook), job.parameters, job.required)
-            except BaseException:
-                if zygote is not None:
-                    zygote.release()
-                raise
-            folder = tempfile.mkdtemp(prefix="analysis-shared-")  # results pages share
-            kernels = [] if scheduler else _launch(todo, jobs, zygote, {SHARED_FOLDER: folder})
-            try:  # the kernels boot while the world loads
-                world = world if hasattr(world, "data_dir") else _load(data_dir)
-                _execute_all(world, todo, briefs, out, jobs, scheduler, kernels)
-            finally:
-                shutdown_all(kernels)
-                shutil.rmtree(folder, ignore_errors=True)
-        printed = None
-        if executable is not None:
-            pages = {b: out / f"{b}.html" for b in briefs if (out / f"{b}.html").exists()}
-            printed = pdf_edition.print_pages(pages, pdf_records, executable)
-        if todo or (printed is not None and (printed.printed or printed.failed)):
-            _write_records(out, briefs, manifest, pdf_records)
+                folder = tempfile.mkdtemp(prefix="analysis-shared-")  # results pages share
+                handed, zygote = zygote, None  # the kernels hold it now (or it is released)
+                kernels = [] if scheduler else _launch(todo, jobs, handed, {SHARED_FOLDER: folder})
+                try:  # the kernels boot while the world loads
+                    world = world if hasattr(world, "data_dir") else _load(data_dir)
+                    _execute_all(world, todo, briefs, out, jobs, scheduler, kernels)
+                finally:
+                    shutdown_all(kernels)
+                    shutil.rmtree(folder, ignore_errors=True)
+            printed = None
+            if executable is not None:
+                pages = {b: out / f"{b}.html" for b in briefs if (out / f"{b}.html").exists()}
+                printed = pdf_edition.print_pages(pages, pdf_records, executable)
+            if todo or (printed is not None and (printed.printed or printed.failed)):
+                _write_records(out, briefs, manifest, pdf_records)
+    finally:
+        if zygote is not None:  # never handed to kernels: it stops (at once if unused)
+            zygote.release()
     return RenderReport(list(briefs.values()), time.perf_counter() - start, printed)
 
 
@@ -503,14 +515,12 @@ def _decline_unused_imports() -> None:
       local files only. papermill is imported here with `pyarrow.fs` unavailable, so it
       records HDFS as missing; `pyarrow.fs` stays importable for any later user.
     """
+    from analysis.pipeline.imports import without
+
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
-    if "papermill" not in sys.modules and "pyarrow.fs" not in sys.modules:
-        sys.modules["pyarrow.fs"] = None  # an import of it raises ImportError meanwhile
-        try:
-            import papermill  # noqa: F401
-        finally:
-            del sys.modules["pyarrow.fs"]
+    with without("pyarrow.fs"):
+        import papermill  # noqa: F401
 
 
 def _load(data_dir: Path) -> World:

@@ -55,6 +55,7 @@ class Zygote:
         self._pending: list[Future[int]] = []
         self._lock = threading.Lock()
         self._users = 1  # the creator's: released once its kernels hold the zygote
+        self._asked = False  # whether a kernel was ever requested
         threading.Thread(target=self._answers, daemon=True).start()
 
     def acquire(self) -> None:
@@ -86,6 +87,7 @@ class Zygote:
         request = {"argv": ["ipykernel_launcher", *argv[3:]], "env": env, "cwd": cwd}
         with self._lock:
             self._pending.append(future)
+            self._asked = True
             try:
                 self.process.stdin.write(json.dumps(request) + "\n")
                 self.process.stdin.flush()
@@ -96,11 +98,13 @@ class Zygote:
 
     def close(self) -> None:
         """No more requests: the zygote exits (and with it any kernel it forked that is still
-        running)."""
+        running). One that never forked a kernel is stopped at once, mid-import."""
         try:
             self.process.stdin.close()
         except OSError:
             pass
+        if not self._asked:
+            self.process.kill()
 
     def _answers(self) -> None:
         for line in self.process.stdout:
