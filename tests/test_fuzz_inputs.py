@@ -10,6 +10,7 @@ that validates but breaks the engine counts as a failure too.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -100,6 +101,9 @@ JUNK: list[Any] = [
     "../etc/passwd", "é", "\t", "a\nb", LONG, [], [None], ["USA", "USA"], {}, {"a": {"b": [1]}},
     [[[[["deep"]]]]], {"between": ["USA", "USA"]}, "2024-01-01",
 ]  # fmt: skip
+#: A junk value as its own copy: the lists and dicts of JUNK must not carry one example's
+#: mutations into the next (a list nested into itself made `_places` recurse without end).
+JUNK_VALUES = st.sampled_from(JUNK).map(copy.deepcopy)
 JUNK_KEYS = ["", "x", "ID", "extend", "alliances", "trade_shock", "except", "between", "*",
              "uniform", "bloc.XYZ", "judgements.USA.height", "trade.disruption_factor"]  # fmt: skip
 FINITE = st.floats(allow_nan=False, allow_infinity=False)
@@ -235,7 +239,7 @@ def mutated_mappings(draw: st.DrawFn) -> dict[str, Any]:
         parent, last = _at(raw, path[:-1]), path[-1]
         kind = draw(st.sampled_from(["junk", "junk", "drop", "rename", "duplicate", "nest"]))
         if kind == "junk":
-            parent[last] = draw(st.sampled_from(JUNK) | FINITE | st.integers() | TEXT)
+            parent[last] = draw(JUNK_VALUES | FINITE | st.integers() | TEXT)
         elif kind == "drop":
             del parent[last]
         elif kind == "rename" and isinstance(parent, dict):
@@ -243,7 +247,7 @@ def mutated_mappings(draw: st.DrawFn) -> dict[str, Any]:
         elif kind == "duplicate" and isinstance(parent, list):
             parent.insert(last, parent[last])
         else:
-            parent[last] = {"junk": [parent[last], draw(st.sampled_from(JUNK))]}
+            parent[last] = {"junk": [parent[last], draw(JUNK_VALUES)]}
     return raw
 
 
