@@ -30,6 +30,7 @@ models, *Environ. Model. Softw.* 22, 1509-1518.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -77,7 +78,7 @@ def _saltelli_design(problem: Mapping, n: int, second_order: bool, seed: int) ->
     seed makes it the same every time; the findings of one scenario all share one (~10 ms)."""
     from SALib.sample import sobol as sample
 
-    key = (repr(sorted(problem.items())), n, second_order, seed)
+    key = (pickle.dumps(sorted(problem.items())), n, second_order, seed)  # every value, exactly
     if key not in _DESIGNS:
         if len(_DESIGNS) >= _DESIGNS_MAX:
             _DESIGNS.clear()

@@ -519,8 +519,9 @@ def _decline_unused_imports() -> None:
 
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
-    with without("pyarrow.fs"):
-        import papermill  # noqa: F401
+    if "papermill" not in sys.modules:
+        with without("pyarrow.fs"):
+            import papermill  # noqa: F401
 
 
 def _load(data_dir: Path) -> World:
