@@ -33,6 +33,11 @@ def notebook(path: Path, *sources: str) -> Path:
     return path
 
 
+def fresh_interpreter(code: str) -> subprocess.CompletedProcess:
+    """`code` run by a new Python (what a render's driver imports starts from nothing)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
 @pytest.fixture
 def rendered(site):
     return site
@@ -275,9 +280,6 @@ def test_dask_scheduler_renders_like_local(tmp_path, world):
 def test_nothing_changed_is_decided_without_the_analysis_stack(rendered):
     """A render with nothing to do reads file bytes and the manifest only: no pandas, no
     model, no Jupyter is imported (that is what keeps the no-op re-run fast)."""
-    import subprocess
-    import sys
-
     out, _ = rendered
     code = (
         "import sys; from analysis.cli import main; "
@@ -286,7 +288,7 @@ def test_nothing_changed_is_decided_without_the_analysis_stack(rendered):
         "'analysis.pipeline.zygote') "
         "if m in sys.modules]; print(status, heavy)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = fresh_interpreter(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 []"
     assert "0 rendered, 1 skipped, 0 failed" in done.stdout
@@ -482,7 +484,8 @@ def test_the_driver_validates_notebooks_without_compiling_the_iri_grammar():
         "else:\n    raise SystemExit('an invalid notebook passed')\n"
         "assert sys.modules['rfc3987_syntax'] is None\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    done = fresh_interpreter(code)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_driver_imports_papermill_without_pyarrow_filesystems_which_stay_importable():
@@ -495,7 +498,8 @@ def test_the_driver_imports_papermill_without_pyarrow_filesystems_which_stay_imp
         "import pyarrow.fs\n"  # importable as usual afterwards
         "pyarrow.fs.LocalFileSystem()\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    done = fresh_interpreter(code)
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_declined_import_fails_inside_the_block_and_works_after_it():
@@ -511,7 +515,7 @@ def test_a_declined_import_fails_inside_the_block_and_works_after_it():
         "import ipywidgets\n"
         "print(ipywidgets.__name__, sys.modules['json'] is json)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = fresh_interpreter(code)
     assert done.stdout.split() == ["declined", "ipywidgets", "True"], done.stderr
 
 
